@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-DEBIAN := tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng
+DEBIAN := tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng poppler-utils
 PORT   ?= 8501
 
 .PHONY: install run test test-all bench examples lock clean

@@ -277,3 +277,25 @@ def test_zip_bomb_docx(tmp_path):
 def test_upload_bytes_use_the_same_checks():
     with pytest.raises(BadInputError, match="empty"):
         load_bytes(b"   ", "upload.txt")
+
+
+def test_pdf_decompression_bomb(tmp_path):
+    import zlib
+
+    # A tiny PDF whose page content inflates to 64 MB of spaces.
+    bomb = zlib.compress(b" " * (64 * 1024 * 1024), 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb + b"\nendstream",
+    ]
+    body = b"%PDF-1.7\n"
+    for number, obj in enumerate(objects, 1):
+        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    body += b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(body)
+    assert path.stat().st_size < 200_000
+    with pytest.raises(LimitExceededError, match="decompression bomb"):
+        load(path, Limits(max_unpacked_bytes=16 * 1024 * 1024))

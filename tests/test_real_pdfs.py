@@ -21,3 +21,23 @@ def test_real_pdfs_parse(shared_dir):
         # Glued words are the typical extraction failure: very long tokens.
         glued = [w for w in words if len(w) > 30 and "/" not in w and "." not in w]
         assert len(glued) <= 0.002 * len(words), (path.name, glued[:5])
+
+
+def _words(text):
+    words = (w.strip(".,;:()“”\"'’‘•▪●|").lower() for w in text.split())
+    return [w for w in words if w and not w.isdigit()]
+
+
+def test_real_pdf_words_agree_with_pdftotext(shared_dir):
+    """Word spacing and coverage against poppler's pdftotext, the usual reference."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    for path in _pdfs(shared_dir):
+        ours = set(_words(" ".join(p.text for p in parse(path).passages)))
+        reference = _words(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout)
+        recall = sum(1 for w in reference if w in ours) / len(reference)
+        # What is missing is running headers/footers we drop on purpose and halves of hyphenated words.
+        assert recall >= 0.96, (path.name, recall)

@@ -19,8 +19,11 @@ class Limits:
     max_bytes: int = 200 * 1024 * 1024
     max_pages: int = 2000
     max_seconds: float = 900.0
-    # Uncompressed size allowed inside a DOCX (a zip): guards against zip bombs.
-    max_unpacked_bytes: int = 500 * 1024 * 1024
+    # Uncompressed size allowed inside a DOCX (a zip) or across a PDF's compressed
+    # streams: guards against zip and decompression bombs. No single PDF stream
+    # may exceed ``max_stream_bytes`` (a 600 dpi A4 colour image is about 100 MB).
+    max_unpacked_bytes: int = 1024 * 1024 * 1024
+    max_stream_bytes: int = 256 * 1024 * 1024
     # A rendered page for OCR never exceeds this many pixels, however large the page claims to be.
     max_ocr_pixels: int = 40_000_000
     ocr_dpi: int = 300

@@ -12,6 +12,8 @@ from __future__ import annotations
 import ctypes
 import io
 import logging
+import re
+import zlib
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -39,6 +41,7 @@ _LINE_END_HYPHENS = ("\x02", "\u00ad", "\u2010", "\ufffe")
 
 def read_pdf(data: bytes, source: str, limits: Limits, deadline: Deadline) -> tuple[list[Page], list[Line], list[str]]:
     warnings: list[str] = []
+    check_inflation(data, source, limits, deadline)
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -106,6 +109,43 @@ def read_pdf(data: bytes, source: str, limits: Limits, deadline: Deadline) -> tu
     ordered = {n: layout.reading_order(lines) for n, lines in kept.items()}
     lines = [ln for n in sorted(ordered) for ln in ordered[n]]
     return pages, lines, warnings
+
+
+_STREAM = re.compile(rb"stream\r?\n")
+_FLATE = re.compile(rb"/FlateDecode|/Fl\b")
+
+
+def check_inflation(data: bytes, source: str, limits: Limits, deadline: Deadline) -> None:
+    """Refuse PDFs whose compressed streams inflate beyond ``max_unpacked_bytes``.
+
+    pdfium inflates a page's streams in memory when the page is read, so a small
+    file with a huge stream (a decompression bomb) would exhaust memory before
+    any page-level check could run. Each Flate stream is inflated here with a
+    cap, so the check stops as soon as the budget is spent.
+    """
+    budget = limits.max_unpacked_bytes
+    per_stream = min(limits.max_stream_bytes, limits.max_unpacked_bytes)
+    for match in _STREAM.finditer(data):
+        header = data[max(0, match.start() - 400):match.start()]
+        dictionary = header[header.rfind(b"<<"):] if b"<<" in header else header
+        if not _FLATE.search(dictionary):
+            continue
+        inflater = zlib.decompressobj()
+        chunk_start = match.end()
+        end = data.find(b"endstream", chunk_start)
+        if end < 0:
+            end = len(data)
+        try:
+            out = inflater.decompress(data[chunk_start:end], min(budget, per_stream) + 1)
+        except zlib.error:
+            continue  # a damaged stream is pdfium's problem to report, not a bomb
+        budget -= len(out)
+        if budget < 0 or len(out) > per_stream:
+            raise LimitExceededError(
+                f"{source}: the PDF's compressed content unpacks to more than "
+                f"{limits.max_unpacked_bytes / 1e6:.0f} MB; this looks like a decompression bomb"
+            )
+        deadline.check()
 
 
 def _has_images(page: pdfium.PdfPage) -> bool:
