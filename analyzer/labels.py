@@ -7,14 +7,14 @@ this module only loads it, once per process.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import lru_cache, cache
 from pathlib import Path
 
 KNOWLEDGE = Path(__file__).resolve().parent / "knowledge"
 STATUSES = ("done", "planned", "absent", "none")
 
 
-@lru_cache(maxsize=None)
+@cache
 def knowledge(name: str) -> dict:
     """One knowledge file, parsed once (``knowledge("taxonomy")``)."""
     return json.loads((KNOWLEDGE / f"{name}.json").read_text(encoding="utf-8"))

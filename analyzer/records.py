@@ -132,3 +132,21 @@ class ParsedDocument:
             },
             "passages": [p.to_dict() for p in self.passages],
         }
+
+
+@dataclass(frozen=True)
+class LabelledPassage:
+    """A passage with its classification: what the assessment stage reads."""
+
+    id: str
+    page: int
+    text: str
+    steps: tuple[str, ...]
+    themes: tuple[str, ...]
+    status: str
+    specific: bool
+    kind: str = "paragraph"
+    lang: str = "nl"
+    bbox: BBox | None = None
+    heading: str | None = None
+    scores: dict = field(default_factory=dict, compare=False, hash=False)

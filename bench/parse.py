@@ -116,7 +116,7 @@ def main() -> None:
             real = {}
             for path in sorted(shared.glob("*.pdf")):
                 doc = parse(path)
-                seconds = timed(lambda: parse(path), 1)
+                seconds = timed(lambda path=path: parse(path), 1)
                 real[path.name] = {"pages": doc.pages, "seconds": round(seconds, 3), "pages_per_second": round(doc.pages / seconds, 1)}
             results["real_pdfs"] = real
     print(json.dumps(results, indent=2) if args.json else _table(results))

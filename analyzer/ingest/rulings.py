@@ -10,7 +10,6 @@ sent to pdfplumber instead (see ``needs_pdfplumber``).
 
 from __future__ import annotations
 
-import ctypes
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium

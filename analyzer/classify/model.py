@@ -1,0 +1,233 @@
+"""The passage classifier: embedder + transparent features + four heads.
+
+A model is a folder (``models/<name>/``) that describes itself:
+
+- ``model.json``: label sets, embedder, feature settings, thresholds, library
+  versions, the SHA-256 of every corpus file it was trained on, seed, metrics;
+- ``heads.npz``: the learned arrays (no pickle: loading a model runs no code);
+- ``examples.npz`` + ``examples.jsonl``: embeddings and labels of the team's
+  corpus passages, to show the most similar annotated examples;
+- ``README.md``: the model card.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from analyzer.classify import features
+from analyzer.classify.embed import Embedder, default_cache_dir, make_embedder
+from analyzer.classify.heads import MultiLabelHead, SingleLabelHead
+from analyzer.errors import UsageError
+from analyzer.labels import STATUSES, step_ids, theme_ids
+
+FORMAT_VERSION = 1
+DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "ketenlens-default"
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """How a passage becomes a feature vector; stored with the model."""
+
+    embedder: str = "use"
+    hand_features: bool = True
+    hand_weight: float = 1.0
+    # Mean embedding of the previous and next passage of the same document.
+    context: bool = False
+    context_weight: float = 0.5
+
+
+@dataclass(frozen=True)
+class Classification:
+    """What the classifier says about one passage (the ``classify`` contract, plus explanations)."""
+
+    id: str
+    steps: tuple[str, ...]
+    themes: tuple[str, ...]
+    status: str
+    specific: bool
+    scores: dict[str, float]
+    status_scores: dict[str, float] = field(default_factory=dict)
+    specific_score: float = 0.0
+    cues: dict[str, list[str]] = field(default_factory=dict)
+    similar: tuple[dict, ...] = ()
+
+    def to_dict(self, explain: bool = False) -> dict:
+        out = {
+            "id": self.id,
+            "steps": list(self.steps),
+            "themes": list(self.themes),
+            "status": self.status,
+            "specific": self.specific,
+            "scores": {k: round(v, 4) for k, v in self.scores.items()},
+            "status_scores": {k: round(v, 4) for k, v in self.status_scores.items()},
+            "specific_score": round(self.specific_score, 4),
+        }
+        if explain:
+            out["cues"] = self.cues
+            out["similar"] = list(self.similar)
+        return out
+
+
+def neighbour_context(vectors: np.ndarray, docs: list[str | None]) -> np.ndarray:
+    """Mean of the previous and next row within the same document (zeros at the edges)."""
+    context = np.zeros_like(vectors)
+    for i in range(len(vectors)):
+        parts = [vectors[j] for j in (i - 1, i + 1) if 0 <= j < len(vectors) and docs[j] == docs[i]]
+        if parts:
+            context[i] = np.mean(parts, axis=0)
+    return context
+
+
+class FeatureBuilder:
+    def __init__(self, config: FeatureConfig, embedder: Embedder):
+        self.config = config
+        self.embedder = embedder
+
+    def build(self, texts: list[str], docs: list[str | None] | None = None,
+              timings: dict[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(feature matrix, embeddings) for passages in document order."""
+        timings = timings if timings is not None else {}
+        start = time.perf_counter()
+        vectors = self.embedder.encode(texts)
+        timings["embed"] = timings.get("embed", 0.0) + time.perf_counter() - start
+        start = time.perf_counter()
+        parts = [vectors]
+        if self.config.context:
+            parts.append(self.config.context_weight * neighbour_context(vectors, docs or [None] * len(texts)))
+        if self.config.hand_features:
+            parts.append(self.config.hand_weight * features.hand_features(texts))
+        matrix = np.hstack(parts).astype(np.float32)
+        timings["features"] = timings.get("features", 0.0) + time.perf_counter() - start
+        return matrix, vectors
+
+
+class PassageClassifier:
+    def __init__(self, config: FeatureConfig, steps: MultiLabelHead, themes: MultiLabelHead,
+                 status: SingleLabelHead, specific: SingleLabelHead, embedder: Embedder | None = None,
+                 meta: dict | None = None, examples: tuple[np.ndarray, list[dict]] | None = None):
+        self.config = config
+        self.steps_head = steps
+        self.themes_head = themes
+        self.status_head = status
+        self.specific_head = specific
+        self.meta = meta or {}
+        self.examples = examples
+        self._embedder = embedder
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.config.embedder, default_cache_dir())
+        return self._embedder
+
+    def classify(self, records: list[dict], explain: bool = False,
+                 timings: dict[str, float] | None = None) -> list[Classification]:
+        """Classify records with ``id``, ``text`` and optionally ``doc`` (for context).
+
+        ``timings``, when given, receives the seconds spent per stage.
+        """
+        if not records:
+            return []
+        timings = timings if timings is not None else {}
+        texts = [r["text"] for r in records]
+        docs = [r.get("doc") for r in records]
+        X, vectors = FeatureBuilder(self.config, self.embedder).build(texts, docs, timings)
+        start = time.perf_counter()
+        step_p = self.steps_head.predict_proba(X)
+        theme_p = self.themes_head.predict_proba(X)
+        status_p = self.status_head.predict_proba(X)
+        specific_p = self.specific_head.predict_proba(X)
+        specific_col = list(self.specific_head.classes_).index("True")
+        steps, themes = step_ids(), theme_ids()
+        lex = features.lexicon() if explain else None
+        similar = self._similar(vectors) if explain and self.examples is not None else [()] * len(records)
+        out = []
+        for i, record in enumerate(records):
+            scores = {s: float(step_p[i, j]) for j, s in enumerate(steps)}
+            scores.update({t: float(theme_p[i, j]) for j, t in enumerate(themes)})
+            cues = {}
+            if lex is not None:
+                cues = {label: hits for label, hits in zip(lex.labels, lex.hits(texts[i])) if hits}
+            out.append(Classification(
+                id=str(record["id"]),
+                steps=tuple(s for j, s in enumerate(steps) if step_p[i, j] >= self.steps_head.thresholds_[j]),
+                themes=tuple(t for j, t in enumerate(themes) if theme_p[i, j] >= self.themes_head.thresholds_[j]),
+                status=str(self.status_head.classes_[status_p[i].argmax()]),
+                specific=bool(specific_p[i, specific_col] >= 0.5),
+                scores=scores,
+                status_scores={str(c): float(status_p[i, k]) for k, c in enumerate(self.status_head.classes_)},
+                specific_score=float(specific_p[i, specific_col]),
+                cues=cues,
+                similar=similar[i],
+            ))
+        timings["heads"] = timings.get("heads", 0.0) + time.perf_counter() - start
+        return out
+
+    def _similar(self, vectors: np.ndarray, k: int = 3) -> list[tuple[dict, ...]]:
+        matrix, records = self.examples
+        sims = vectors @ matrix.T.astype(np.float32)
+        result = []
+        for row in sims:
+            top = np.argsort(-row)[:k]
+            result.append(tuple({**records[j], "similarity": round(float(row[j]), 3)} for j in top))
+        return result
+
+    # -- persistence -----------------------------------------------------------------
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        arrays = {}
+        arrays.update(self.steps_head.to_arrays("steps"))
+        arrays.update(self.themes_head.to_arrays("themes"))
+        arrays.update(self.status_head.to_arrays("status"))
+        arrays.update(self.specific_head.to_arrays("specific"))
+        np.savez_compressed(folder / "heads.npz", **arrays)
+        if self.examples is not None:
+            matrix, records = self.examples
+            np.savez_compressed(folder / "examples.npz", vectors=matrix.astype(np.float16))
+            with (folder / "examples.jsonl").open("w", encoding="utf-8") as handle:
+                for record in records:
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        meta = dict(self.meta)
+        meta.update({
+            "format_version": FORMAT_VERSION,
+            "features": self.config.__dict__,
+            "labels": {"steps": list(step_ids()), "themes": list(theme_ids()), "status": list(STATUSES)},
+            "thresholds": {
+                **{s: round(float(t), 4) for s, t in zip(step_ids(), self.steps_head.thresholds_)},
+                **{t: round(float(v), 4) for t, v in zip(theme_ids(), self.themes_head.thresholds_)},
+            },
+        })
+        (folder / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path | str | None = None, embedder: Embedder | None = None) -> PassageClassifier:
+        folder = Path(folder) if folder else DEFAULT_MODEL
+        meta_path = folder / "model.json"
+        if not meta_path.is_file():
+            raise UsageError(f"{folder}: no model here (model.json missing); train one with 'ketenlens train'")
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("format_version") != FORMAT_VERSION:
+            raise UsageError(f"{folder}: model format {meta.get('format_version')} is not supported; retrain it")
+        if meta["labels"]["steps"] != list(step_ids()) or meta["labels"]["themes"] != list(theme_ids()):
+            raise UsageError(f"{folder}: the model's labels differ from this version's taxonomy; retrain it")
+        config = FeatureConfig(**meta["features"])
+        with np.load(folder / "heads.npz", allow_pickle=False) as arrays:
+            heads = (
+                MultiLabelHead.from_arrays(arrays, "steps"),
+                MultiLabelHead.from_arrays(arrays, "themes"),
+                SingleLabelHead.from_arrays(arrays, "status"),
+                SingleLabelHead.from_arrays(arrays, "specific"),
+            )
+        examples = None
+        if (folder / "examples.npz").is_file():
+            with np.load(folder / "examples.npz", allow_pickle=False) as arrays:
+                matrix = arrays["vectors"].astype(np.float32)
+            records = [json.loads(line) for line in (folder / "examples.jsonl").read_text(encoding="utf-8").splitlines()]
+            examples = (matrix, records)
+        return cls(config, *heads, embedder=embedder, meta=meta, examples=examples)

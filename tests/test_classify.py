@@ -1,0 +1,181 @@
+"""The passage classifier: estimator contract, persistence, reproducibility,
+the classify / evaluate / train commands and their bad-input errors.
+
+A deterministic hashing embedder stands in for the real models, so these tests
+need no model download and run in seconds.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from analyzer.classify.embed import CachedEmbedder, HashingEmbedder
+from analyzer.classify.heads import MultiLabelHead, SingleLabelHead
+from analyzer.classify.model import FeatureConfig, PassageClassifier
+from analyzer.classify.train import train
+from analyzer.cli import main
+from analyzer.labels import step_ids, theme_ids
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def _xy(seed=0, n=120, labels=3):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 8))
+    Y = np.column_stack([(X[:, j] + 0.3 * rng.normal(size=n)) > 0.4 for j in range(labels)]).astype(int)
+    return X, Y
+
+
+@pytest.mark.parametrize("head", [MultiLabelHead(cv=3), SingleLabelHead()])
+def test_heads_follow_the_estimator_contract(head):
+    X, Y = _xy()
+    y = Y if isinstance(head, MultiLabelHead) else Y[:, 0]
+    cloned = clone(head)
+    assert cloned.get_params() == head.get_params()
+    with pytest.raises(NotFittedError):
+        cloned.predict_proba(X)
+    assert cloned.fit(X, y) is cloned
+    fitted = [name for name in vars(cloned) if name.endswith("_") and not name.startswith("_")]
+    assert {"coef_", "intercept_", "classes_", "n_features_in_"} <= set(fitted)
+    assert not any(name.endswith("_") for name in vars(head))  # clone did not touch the original
+
+
+def test_multilabel_head_is_calibrated_and_separates_labels():
+    X, Y = _xy(n=600)
+    head = MultiLabelHead(cv=5).fit(X, Y)
+    proba = head.predict_proba(X)
+    assert proba.shape == Y.shape and ((proba >= 0) & (proba <= 1)).all()
+    for j in range(Y.shape[1]):
+        assert proba[Y[:, j] == 1, j].mean() > proba[Y[:, j] == 0, j].mean() + 0.4
+        # Calibrated: the mean probability is close to the label frequency.
+        assert abs(proba[:, j].mean() - Y[:, j].mean()) < 0.08
+    assert ((head.thresholds_ > 0) & (head.thresholds_ < 1)).all()
+
+
+def test_heads_round_trip_through_arrays():
+    X, Y = _xy()
+    head = MultiLabelHead(cv=3).fit(X, Y)
+    copy = MultiLabelHead.from_arrays(head.to_arrays("h"), "h")
+    np.testing.assert_allclose(copy.predict_proba(X), head.predict_proba(X))
+    single = SingleLabelHead().fit(X, np.where(Y[:, 0] == 1, "done", "none"))
+    copy = SingleLabelHead.from_arrays(single.to_arrays("s"), "s")
+    assert (copy.predict(X) == single.predict(X)).all()
+
+
+@pytest.fixture(scope="module")
+def tiny_corpus(tmp_path_factory):
+    """A slice of the team corpus: every label present, small enough for seconds."""
+    folder = tmp_path_factory.mktemp("corpus")
+    lines = []
+    for path in sorted(CORPUS.glob("team_*.jsonl")):
+        lines += path.read_text(encoding="utf-8").splitlines()[::4]
+    (folder / "slice.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tiny_corpus, tmp_path_factory):
+    embedder = CachedEmbedder(HashingEmbedder(), None)
+    model = train(tiny_corpus, FeatureConfig(embedder="hashing"), cv=3, embedder=embedder, log=lambda m: None)
+    model.meta["name"] = "tiny"
+    folder = tmp_path_factory.mktemp("models") / "tiny"
+    model.save(folder)
+    return folder
+
+
+def test_training_is_reproducible(tiny_corpus, tiny_model, tmp_path):
+    embedder = CachedEmbedder(HashingEmbedder(), None)
+    again = train(tiny_corpus, FeatureConfig(embedder="hashing"), cv=3, embedder=embedder, log=lambda m: None)
+    again.save(tmp_path / "again")
+    with np.load(tiny_model / "heads.npz") as a, np.load(tmp_path / "again" / "heads.npz") as b:
+        assert sorted(a.files) == sorted(b.files)
+        for name in a.files:
+            np.testing.assert_array_equal(a[name], b[name])
+    meta = json.loads((tiny_model / "model.json").read_text())
+    assert meta["training"]["corpus_files"]["slice.jsonl"] and meta["labels"]["steps"] == list(step_ids())
+
+
+def test_model_folder_loads_and_classifies(tiny_model):
+    model = PassageClassifier.load(tiny_model)
+    [result] = model.classify([{"id": "x", "text": "Wij hebben een klachtenmechanisme voor werknemers in Bangladesh."}], explain=True)
+    record = result.to_dict(explain=True)
+    assert set(record["scores"]) == set(step_ids()) | set(theme_ids())
+    assert record["status"] in ("done", "planned", "absent", "none") and isinstance(record["specific"], bool)
+    assert set(record["steps"]) <= set(step_ids()) and set(record["themes"]) <= set(theme_ids())
+    assert len(record["similar"]) == 3 and all("text" in s for s in record["similar"])
+    assert "t02_recruitment" not in record["cues"]
+
+
+def test_classify_command_keeps_order_and_ids(tiny_model, tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    records = [{"id": f"p{i}", "text": t} for i, t in enumerate(["Wij publiceren jaarlijks een MVO-verslag.", "Inhoudsopgave", "We audit suppliers."])]
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert main(["classify", str(source), "--model", str(tiny_model)]) == 0
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["id"] for r in out] == ["p0", "p1", "p2"]
+    assert all({"steps", "themes", "status", "specific", "scores"} <= set(r) for r in out)
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"id": "a", "text": "ok"}\n{not json}\n', "line 2: invalid JSON"),
+        ('{"id": "a", "text": "ok"}\n{"id": "b"}\n', "line 2: the record has no 'text'"),
+        ('{"text": "ok"}\n', "line 1: the record has no 'id'"),
+        ("", "no records"),
+        ("[1, 2]\n", "line 1: expected a JSON object"),
+    ],
+)
+def test_classify_bad_input_exits_3_naming_the_line(tiny_model, tmp_path, capsys, content, message):
+    source = tmp_path / "in.jsonl"
+    source.write_text(content, encoding="utf-8")
+    assert main(["classify", str(source), "--model", str(tiny_model)]) == 3
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_classify_without_a_model_is_a_usage_error(tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "text": "ok"}\n', encoding="utf-8")
+    assert main(["classify", str(source), "--model", str(tmp_path / "none")]) == 2
+    assert "train one" in capsys.readouterr().err
+
+
+def test_evaluate_reports_per_label_and_language(tiny_model, tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    rows = [
+        {"id": "1", "lang": "nl", "text": "Werknemers kunnen anoniem klachten melden via een meldpunt.", "steps": ["dd6_remedy"], "themes": [], "status": "done", "specific": False},
+        {"id": "2", "lang": "en", "text": "We found child labour at a cotton farm in India.", "steps": ["dd2_identify"], "themes": ["t03_child_labour"], "status": "done", "specific": True},
+        {"id": "3", "lang": "en", "text": "Contents", "steps": [], "themes": [], "status": "none", "specific": False},
+    ]
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert main(["evaluate", str(gold), "--model", str(tiny_model), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report["languages"]) == {"all", "nl", "en"}
+    steps = report["languages"]["all"]["steps"]
+    assert steps["labels"]["dd6_remedy"]["support"] == 1 and "macro" in steps and "micro" in steps
+    assert set(report["languages"]["all"]["status"]["confusion"]) == {"done", "planned", "absent", "none"}
+    assert report["timing"]["slowest_stage"] in ("embed", "features", "heads")
+    assert main(["evaluate", str(gold), "--model", str(tiny_model)]) == 0
+    assert "| dd6_remedy |" in capsys.readouterr().out
+
+
+def test_evaluate_reads_the_aims_format(tiny_model, tmp_path, capsys):
+    gold = tmp_path / "aims.jsonl"
+    rows = [{"id": "au:1:0", "statement_id": "1", "text": "We map our suppliers in China.", "labels": ["c2_supply_chains"]},
+            {"id": "au:1:1", "statement_id": "1", "text": "No remediation was needed.", "labels": ["c4_remediation"]}]
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert main(["evaluate", str(gold), "--model", str(tiny_model), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["gold_format"] == "aims"
+    assert set(report["languages"]["all"]["steps"]["labels"]) == {"dd2_identify", "dd4_track", "dd6_remedy"}
+
+
+def test_train_command_rejects_a_bad_corpus(tmp_path, capsys):
+    (tmp_path / "bad.jsonl").write_text('{"id": "1", "text": "ok"}\nnot json\n', encoding="utf-8")
+    assert main(["train", "--corpus", str(tmp_path), "--out", str(tmp_path / "m"), "--embedder", "hashing"]) == 3
+    assert "bad.jsonl, line 2" in capsys.readouterr().err
