@@ -280,7 +280,7 @@ def _cmd_analyze(args) -> int:
 
         if result.parsed.format != "pdf":
             raise UsageError("--highlight works on PDF documents only")
-        highlight_pdf(Path(args.file), data, Path(args.highlight))
+        highlight_pdf(Path(args.file), data, Path(args.highlight), lang=args.lang)
     for warning in result.parsed.warnings:
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
     return EXIT_OK

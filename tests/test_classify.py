@@ -179,3 +179,19 @@ def test_train_command_rejects_a_bad_corpus(tmp_path, capsys):
     (tmp_path / "bad.jsonl").write_text('{"id": "1", "text": "ok"}\nnot json\n', encoding="utf-8")
     assert main(["train", "--corpus", str(tmp_path), "--out", str(tmp_path / "m"), "--embedder", "hashing"]) == 3
     assert "bad.jsonl, line 2" in capsys.readouterr().err
+
+
+def test_loaded_model_needs_no_scikit_learn_and_agrees_with_the_fitted_heads(tiny_corpus, tiny_model):
+    import subprocess
+    import sys
+
+    code = ("import sys; from analyzer.classify.model import PassageClassifier; "
+            f"PassageClassifier.load({str(tiny_model)!r}); print('sklearn' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    embedder = CachedEmbedder(HashingEmbedder(), None)
+    fitted = train(tiny_corpus, FeatureConfig(embedder="hashing"), cv=3, embedder=embedder, log=lambda m: None)
+    loaded = PassageClassifier.load(tiny_model, embedder=embedder)
+    records = [{"id": "a", "text": "In 2024 hebben wij 12 audits uitgevoerd in Bangladesh."}, {"id": "b", "text": "Contents"}]
+    for a, b in zip(fitted.classify(records), loaded.classify(records)):
+        assert a.steps == b.steps and a.status == b.status
+        assert all(abs(a.scores[k] - b.scores[k]) < 1e-6 for k in a.scores)

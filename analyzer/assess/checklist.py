@@ -115,9 +115,11 @@ def evaluate_item(item: dict, passages: list[LabelledPassage], deliverable: str 
                                 reason_en="does not apply to this kind of document", evidence=(), absent_evidence=(), **common)
     rule = item["rule"]
     evidence, absent = evidence_set(rule, passages, category)
-    cues = _rule_cues(rule)
     # Only admissions about what this item asks for count against it ("we do not publish a
     # supplier list"), not every negative sentence that shares its step ("we own no factories").
+    # A rule may name those cues itself (``admission_cues``) where its evidence cues are broader
+    # than a shortfall: "products outside this contract are excluded" is no admission for G05.
+    cues = tuple(rule.get("admission_cues") or ()) or _rule_cues(rule)
     admissions = [p for p in absent if cues and matches_any(p.text, cues)]
     ranked = sorted(evidence, key=lambda p: (not p.specific, -p.scores.get(item["step"], 0.0), p.page))
     met_failed = failed_conditions(rule.get("met_when") or [], evidence, category)

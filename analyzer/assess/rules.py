@@ -74,6 +74,10 @@ def validate_item(item: dict) -> None:
             raise ChecklistError(f"{where}: unknown steps {sorted(set(value) - set(step_ids()))}")
         if key == "themes_any" and set(value) - set(theme_ids()):
             raise ChecklistError(f"{where}: unknown themes {sorted(set(value) - set(theme_ids()))}")
+    admission_cues = rule.get("admission_cues")
+    if admission_cues is not None and (not isinstance(admission_cues, list) or not admission_cues
+                                       or not all(isinstance(c, str) and c for c in admission_cues)):
+        raise ChecklistError(f"{where}: admission_cues must be a non-empty list of cues")
     for list_name in ("met_when", "partial_when"):
         for condition in rule.get(list_name) or []:
             _validate_condition(where, condition, nested=False)

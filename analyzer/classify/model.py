@@ -21,7 +21,7 @@ import numpy as np
 
 from analyzer.classify import features
 from analyzer.classify.embed import Embedder, default_cache_dir, make_embedder
-from analyzer.classify.heads import MultiLabelHead, SingleLabelHead
+from analyzer.classify.inference import MultiLabelArrays, SingleLabelArrays
 from analyzer.errors import UsageError
 from analyzer.labels import STATUSES, step_ids, theme_ids
 
@@ -107,8 +107,9 @@ class FeatureBuilder:
 
 
 class PassageClassifier:
-    def __init__(self, config: FeatureConfig, steps: MultiLabelHead, themes: MultiLabelHead,
-                 status: SingleLabelHead, specific: SingleLabelHead, embedder: Embedder | None = None,
+    """Heads are fitted scikit-learn heads after training, or their arrays after loading."""
+
+    def __init__(self, config: FeatureConfig, steps, themes, status, specific, embedder: Embedder | None = None,
                  meta: dict | None = None, examples: tuple[np.ndarray, list[dict]] | None = None):
         self.config = config
         self.steps_head = steps
@@ -219,10 +220,10 @@ class PassageClassifier:
         config = FeatureConfig(**meta["features"])
         with np.load(folder / "heads.npz", allow_pickle=False) as arrays:
             heads = (
-                MultiLabelHead.from_arrays(arrays, "steps"),
-                MultiLabelHead.from_arrays(arrays, "themes"),
-                SingleLabelHead.from_arrays(arrays, "status"),
-                SingleLabelHead.from_arrays(arrays, "specific"),
+                MultiLabelArrays.from_arrays(arrays, "steps"),
+                MultiLabelArrays.from_arrays(arrays, "themes"),
+                SingleLabelArrays.from_arrays(arrays, "status"),
+                SingleLabelArrays.from_arrays(arrays, "specific"),
             )
         examples = None
         if (folder / "examples.npz").is_file():
