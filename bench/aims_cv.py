@@ -41,7 +41,7 @@ def _features(builder, records, window: int) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--embedder", default="use")
-    parser.add_argument("--C", type=float, default=0.3)
+    parser.add_argument("--C", type=float, default=1.0)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--with-team", action="store_true",
                         help="also train on the team corpus (its dd6 includes grievance channels, AIMS's does not)")

@@ -80,10 +80,11 @@ def validate_item(item: dict) -> None:
         raise ChecklistError(f"{where}: admission_cues must be a non-empty list of cues")
     for list_name in ("met_when", "partial_when"):
         for condition in rule.get(list_name) or []:
-            _validate_condition(where, condition, nested=False)
+            _validate_condition(where, condition)
 
 
-def _validate_condition(where: str, condition: dict, nested: bool) -> None:
+def _validate_condition(where: str, condition: dict, inside: str | None = None) -> None:
+    """``inside`` is the kind of the enclosing condition: neither any_of nor together nests in itself."""
     if not isinstance(condition, dict) or len(condition) != 1:
         raise ChecklistError(f"{where}: a condition must be an object with exactly one key, got {condition!r}")
     [(kind, value)] = condition.items()
@@ -95,19 +96,13 @@ def _validate_condition(where: str, condition: dict, nested: bool) -> None:
         raise ChecklistError(f"{where}: unknown themes in themes_covered")
     if kind in ("cues_any", "any_of", "together") and not value:
         raise ChecklistError(f"{where}: {kind} is empty")
-    if kind == "together":
-        if nested:
-            raise ChecklistError(f"{where}: together may not be nested")
+    if kind == "min_passages" and inside == "together":
+        raise ChecklistError(f"{where}: together takes passage-level conditions only")
+    if kind in ("any_of", "together"):
+        if inside == kind:
+            raise ChecklistError(f"{where}: {kind} may not contain another {kind}")
         for inner in value:
-            if "together" in inner or "min_passages" in inner or "themes_covered" in inner:
-                raise ChecklistError(f"{where}: together takes passage-level conditions only")
-            _validate_condition(where, inner, nested=False)
-        return
-    if kind == "any_of":
-        if nested:
-            raise ChecklistError(f"{where}: any_of may not contain another any_of")
-        for inner in value:
-            _validate_condition(where, inner, nested=True)
+            _validate_condition(where, inner, inside=kind)
 
 
 @lru_cache(maxsize=1)
