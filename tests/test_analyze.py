@@ -95,32 +95,35 @@ def _analyses(model):
 
 
 def test_sample_documents_gaps_are_found(model):
-    """Every expected gap is reported (partial or missing); few clearly covered items are reported as gaps.
-
-    The figures are measured and listed in the README; this test keeps them from getting worse.
-    """
-    found = expected = extra = 0
-    lines = []
+    """Every expected gap is reported (partial or missing), and at most one item that the
+    document clearly covers is reported as a gap, per document (the issue's target)."""
+    problems = []
     for entry, result in _analyses(model):
         verdicts = {v.id: v for v in result.assessment.checklist}
         wanted = {g["checklist"] for g in entry["gaps"]}
-        hit = {g for g in wanted if verdicts[g].status in ("partial", "missing")}
-        wrong = {c for c in entry["covered"] if verdicts[c].status in ("partial", "missing")}
-        found, expected, extra = found + len(hit), expected + len(wanted), extra + len(wrong)
-        lines.append(f"{entry['file']}: {len(hit)}/{len(wanted)} gaps, extra {sorted(wrong)}, missed {sorted(wanted - hit)}")
-    report = "\n".join(lines)
-    assert found / expected >= GAP_RECALL_FLOOR, report
-    assert extra <= EXTRA_CEILING, report
+        missed = sorted(g for g in wanted if verdicts[g].status not in ("partial", "missing"))
+        extra = sorted(c for c in entry["covered"] if verdicts[c].status in ("partial", "missing"))
+        if missed or len(extra) > 1:
+            problems.append(f"{entry['file']}: missed {missed}, covered items reported as gaps {extra}")
+    assert not problems, "\n".join(problems)
 
 
 def test_findings_cite_passages_on_the_right_page(model):
+    """A gap whose weakness shows on a given page cites a passage from that page (or cites nothing,
+    when the document is silent). Measured: 37 of 39; the floor keeps it there."""
+    right = anchored = 0
     for entry, result in _analyses(model):
         pages = {p.id: p.page for p in result.parsed.passages}
         verdicts = {v.id: v for v in result.assessment.checklist}
         for gap in entry["gaps"]:
+            if gap.get("page") is None:
+                continue
             verdict = verdicts[gap["checklist"]]
             cited = {pages[i] for i in verdict.evidence + verdict.absent_evidence}
-            assert all(1 <= p <= result.parsed.pages for p in cited)
+            assert cited <= set(range(1, result.parsed.pages + 1))
+            anchored += 1
+            right += not cited or gap["page"] in cited
+    assert right / anchored >= 0.9, (right, anchored)
 
 
 def test_sample_documents_step_verdicts(model):
@@ -136,7 +139,5 @@ def test_sample_documents_step_verdicts(model):
     assert agree / total >= STEP_AGREEMENT_FLOOR, (agree, total)
 
 
-# Measured on the sample documents with models/ketenlens-default (README, "Assessment figures").
-GAP_RECALL_FLOOR = 0.70
-EXTRA_CEILING = 18
-STEP_AGREEMENT_FLOOR = 0.75
+# Measured on the sample documents with models/ketenlens-default (README, "Assessment quality").
+STEP_AGREEMENT_FLOOR = 0.85  # measured 25 of 29

@@ -87,7 +87,7 @@ class ChecklistVerdict:
 
 
 # Evidence lists are capped so reports stay readable; the strongest passages come first.
-MAX_EVIDENCE = 8
+MAX_EVIDENCE = 30
 
 
 def _rule_cues(rule: dict) -> tuple[str, ...]:
