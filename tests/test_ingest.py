@@ -299,3 +299,11 @@ def test_pdf_decompression_bomb(tmp_path):
     assert path.stat().st_size < 200_000
     with pytest.raises(LimitExceededError, match="decompression bomb"):
         load(path, Limits(max_unpacked_bytes=16 * 1024 * 1024))
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
+def test_scanned_table_rows_keep_their_cells(tmp_path):
+    path = tmp_path / "scan.pdf"
+    pdfgen.scanned_pdf(path, ["Risicomatrix", "Bangladesh                    Brandveiligheid", "India                              Kinderarbeid"])
+    rows = [p.text for p in parse(path).passages if p.kind == "table_row"]
+    assert "Bangladesh | Brandveiligheid" in rows and "India | Kinderarbeid" in rows

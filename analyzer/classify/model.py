@@ -218,6 +218,17 @@ class PassageClassifier:
         if meta["labels"]["steps"] != list(step_ids()) or meta["labels"]["themes"] != list(theme_ids()):
             raise UsageError(f"{folder}: the model's labels differ from this version's taxonomy; retrain it")
         config = FeatureConfig(**meta["features"])
+        trained_with = (meta.get("training") or {}).get("knowledge_files", {}).get("taxonomy.json")
+        if trained_with:
+            import hashlib
+
+            from analyzer.labels import KNOWLEDGE
+
+            if hashlib.sha256((KNOWLEDGE / "taxonomy.json").read_bytes()).hexdigest() != trained_with:
+                import warnings
+
+                warnings.warn(f"{folder.name}: the cue lexicon (taxonomy.json) changed since this model was trained; "
+                              "retrain it with 'ketenlens train' for consistent scores", stacklevel=2)
         with np.load(folder / "heads.npz", allow_pickle=False) as arrays:
             heads = (
                 MultiLabelArrays.from_arrays(arrays, "steps"),

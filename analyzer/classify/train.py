@@ -40,6 +40,13 @@ def load_corpus(folder: Path) -> tuple[list[dict], dict[str, str]]:
     return records, hashes
 
 
+def _knowledge_hashes() -> dict[str, str]:
+    """The cue lexicon is part of the features: a model records which taxonomy it was trained with."""
+    from analyzer.labels import KNOWLEDGE
+
+    return {"taxonomy.json": hashlib.sha256((KNOWLEDGE / "taxonomy.json").read_bytes()).hexdigest()}
+
+
 def _is_aims(record: dict) -> bool:
     return str(record.get("id", "")).startswith("au:")
 
@@ -100,7 +107,8 @@ def train(corpus: Path, config: FeatureConfig = DEFAULT_CONFIG, aims_weight: flo
     meta = {
         "name": None,
         "embedder": embedder.name,
-        "training": {"corpus_files": hashes, "records": len(records), "seed": seed, "cv_folds": cv, "C": C,
+        "training": {"corpus_files": hashes, "knowledge_files": _knowledge_hashes(), "records": len(records),
+                     "seed": seed, "cv_folds": cv, "C": C,
                      "aims_weight": aims_weight, "config": asdict(config)},
         "versions": _versions(),
     }

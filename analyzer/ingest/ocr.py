@@ -22,6 +22,8 @@ from analyzer.ingest.textclean import clean_line
 from analyzer.records import Line
 
 LANGUAGES = "nld+eng"
+# Words further apart than this many word heights are in different table cells.
+_CELL_GAP = 2.5
 MISSING_TESSERACT = (
     "OCR skipped: tesseract is not installed; install the Debian packages "
     "tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng (make install does this as root)"
@@ -99,15 +101,28 @@ def parse_tsv(tsv: str, number: int, scale: float) -> list[Line]:
         groups.setdefault(key, []).append(row)
     lines = []
     for key in sorted(groups):
-        words = groups[key]
-        text = clean_line(" ".join(w["text"] for w in words))
-        if not text:
-            continue
-        x0 = min(int(w["left"]) for w in words) / scale
-        top = min(int(w["top"]) for w in words) / scale
-        x1 = max(int(w["left"]) + int(w["width"]) for w in words) / scale
-        bottom = max(int(w["top"]) + int(w["height"]) for w in words) / scale
-        lines.append(Line(text, number, (x0, top, x1, bottom), size=bottom - top, block_break=key[2] == 1))
+        words = sorted(groups[key], key=lambda w: int(w["left"]))
+        # A wide gap inside a recognised line separates table cells: split there, so the
+        # layout step reads the row as a table row, as it does for a PDF's text layer.
+        fragments, current = [], [words[0]]
+        for word in words[1:]:
+            previous = current[-1]
+            gap = int(word["left"]) - (int(previous["left"]) + int(previous["width"]))
+            if gap > _CELL_GAP * max(int(previous["height"]), 1):
+                fragments.append(current)
+                current = []
+            current.append(word)
+        fragments.append(current)
+        for n, fragment in enumerate(fragments):
+            text = clean_line(" ".join(w["text"] for w in fragment))
+            if not text:
+                continue
+            x0 = min(int(w["left"]) for w in fragment) / scale
+            top = min(int(w["top"]) for w in fragment) / scale
+            x1 = max(int(w["left"]) + int(w["width"]) for w in fragment) / scale
+            bottom = max(int(w["top"]) + int(w["height"]) for w in fragment) / scale
+            lines.append(Line(text, number, (x0, top, x1, bottom), size=bottom - top,
+                              block_break=key[2] == 1 and n == 0))
     return lines
 
 

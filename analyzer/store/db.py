@@ -82,7 +82,7 @@ def alembic_config(engine: Engine | None = None) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("path_separator", "os")
     if engine is not None:
-        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+        config.attributes["engine"] = engine  # read by migrations/env.py
     return config
 
 
@@ -90,7 +90,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to ``revision`` (default: the newest), creating every table on a new database."""
     try:
         with engine.begin() as connection:
-            config = alembic_config(engine)
+            config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     except OperationalError as exc:

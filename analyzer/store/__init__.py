@@ -1,0 +1,1 @@
+"""Persistence for the review screen (placeholder docstring)."""
