@@ -107,3 +107,48 @@ def test_summary_score_and_headline():
 def test_assessment_is_deterministic():
     passages = [P(1, "In 2024 we audited 12 factories in Bangladesh and agreed corrective action plans.", ["dd3_prevent", "dd4_track"], ["t06_health_safety"])]
     assert assess(passages, "workwear", "annual_report").to_dict() == assess(passages, "workwear", "annual_report").to_dict()
+
+
+def _document(name, passages, deliverable):
+    from analyzer.pipeline import AnalyzedDocument
+    from analyzer.records import ParsedDocument
+
+    parsed = ParsedDocument(id=name, source=name, format="text", pages=1, language="nl", ocr=False, passages=())
+    return AnalyzedDocument(parsed, tuple(passages), (), assess(passages, "workwear", deliverable))
+
+
+def test_compare_two_annual_reports_done_late_dropped():
+    from analyzer.assess.compare import compare, to_markdown
+
+    earlier = _document("jaarrapportage 2023", [
+        P(1, "Jaarrapportage 2023", kind="heading", status="none"),
+        P(2, "M1: in 2024 voeren wij een leefbaarloon-berekening uit bij beide fabrieken.", ["dd3_prevent"], ["t07_wages"], status="planned"),
+        P(3, "M2: in 2024 starten wij een training over overwerk.", ["dd3_prevent"], ["t08_working_hours"], status="planned"),
+        P(4, "M3: in 2024 richten wij een klachtenkanaal in voor werknemers.", ["dd3_prevent", "dd6_remedy"], status="planned"),
+    ], "annual_report")
+    later = _document("jaarrapportage 2024", [
+        P(1, "Jaarrapportage 2024", kind="heading", status="none"),
+        P(2, "M1: de leefbaarloon-berekening is in maart 2024 uitgevoerd; het verschil is 18%.", ["dd3_prevent", "dd4_track"], ["t07_wages"]),
+        P(3, "M2: de training over overwerk is uitgesteld naar 2025.", ["dd3_prevent"], ["t08_working_hours"], status="planned"),
+    ], "annual_report")
+    result = compare([later, earlier])
+    assert result["mode"] == "year_over_year"
+    outcomes = {row["measure"]: row["outcome"] for row in result["promises"]}
+    assert outcomes == {"M1": "done", "M2": "late", "M3": "dropped"}
+    assert result["dropped"] == ["M3"]
+    assert "stilzwijgend geschrapt" in to_markdown(result, "nl") and "silently dropped" in to_markdown(result, "en")
+
+
+def test_compare_chain_finds_risks_without_measures():
+    from analyzer.assess.compare import compare
+
+    analysis = _document("risicoanalyse", [
+        P(1, "Risicoanalyse 2024", kind="heading", status="none"),
+        P(2, "Wij zien risico's op kinderarbeid en lage lonen in de katoenketen.", ["dd2_identify"], ["t03_child_labour", "t07_wages"]),
+    ], "risk_analysis")
+    plan = _document("plan van aanpak", [
+        P(1, "Plan van aanpak 2024", kind="heading", status="none"),
+        P(2, "Wij betalen mee aan een leefbaar loon bij onze confectiebedrijven vanaf 2025.", ["dd3_prevent"], ["t07_wages"], status="planned"),
+    ], "action_plan")
+    result = compare([analysis, plan])
+    assert result["risks_without_measure"] == ["t03_child_labour"]

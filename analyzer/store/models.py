@@ -22,10 +22,11 @@ hand from these classes; ``tests/test_store.py`` checks the two agree.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, MetaData, String,
+                        Text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -46,7 +47,7 @@ NAMING = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _one_of(column: str, values) -> str:
@@ -64,17 +65,17 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; pass a timezone-aware one (e.g. UTC)")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), Any: JSON()}
+    type_annotation_map: ClassVar = {datetime: UTCDateTime(), dict[str, Any]: JSON(), Any: JSON()}
 
 
 class User(Base):
@@ -112,7 +113,8 @@ class Case(Base):
     manager: Mapped[User] = relationship(lazy="joined")
 
     def __repr__(self) -> str:
-        return f"Case(id={self.id!r}, supplier_name={self.supplier_name!r}, contract_reference={self.contract_reference!r})"
+        return (f"Case(id={self.id!r}, supplier_name={self.supplier_name!r}, "
+                f"contract_reference={self.contract_reference!r})")
 
 
 class Document(Base):
@@ -133,7 +135,8 @@ class Document(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     def __repr__(self) -> str:
-        return f"Document(id={self.id!r}, case_id={self.case_id!r}, deliverable={self.deliverable!r}, file_name={self.file_name!r})"
+        return (f"Document(id={self.id!r}, case_id={self.case_id!r}, deliverable={self.deliverable!r}, "
+                f"file_name={self.file_name!r})")
 
 
 class Analysis(Base):

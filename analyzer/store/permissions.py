@@ -68,7 +68,7 @@ def require(user: User, action: str, case: Case | None = None, manager_id: int |
         raise PermissionDenied(f"{user.username!r} may only {what} cases assigned to them, and case {case.id} is not; "
                                f"ask its contract manager or an administrator")
     if action == "create_case" and PERMISSIONS[action].get(user.role) == OWN:
-        raise PermissionDenied(f"a contract manager may only create cases assigned to themselves; "
-                               f"leave the manager out or ask an administrator")
+        raise PermissionDenied("a contract manager may only create cases assigned to themselves; "
+                               "leave the manager out or ask an administrator")
     target = f" case {case.id}" if case is not None else (" cases" if action != "manage_users" else "")
     raise PermissionDenied(f"role {user.role!r} may not {what}{target}; ask an administrator for another role")

@@ -48,7 +48,8 @@ def upgrade() -> None:
         sa.Column("contract_end", sa.Date(), nullable=True),
         sa.Column("manager_id", sa.Integer(), nullable=False),
         _timestamp("created_at"),
-        sa.ForeignKeyConstraint(["manager_id"], ["users.id"], name=op.f("fk_cases_manager_id_users"), ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(["manager_id"], ["users.id"], name=op.f("fk_cases_manager_id_users"),
+                                ondelete="RESTRICT"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cases")),
     )
     op.create_index(op.f("ix_cases_contract_reference"), "cases", ["contract_reference"])
@@ -125,10 +126,12 @@ def upgrade() -> None:
         sa.Column("marked_for_dialogue", sa.Boolean(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         _timestamp("created_at"),
-        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_question_edits_case_id_cases"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_question_edits_case_id_cases"),
+                                ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["document_id"], ["documents.id"], name=op.f("fk_question_edits_document_id_documents"),
                                 ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_question_edits_user_id_users"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_question_edits_user_id_users"),
+                                ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_question_edits")),
     )
     op.create_index(op.f("ix_question_edits_case_id"), "question_edits", ["case_id"])
