@@ -148,6 +148,29 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--model", metavar="DIR")
     _add_limit_options(compare)
     compare.set_defaults(handler=_cmd_compare)
+
+    user = commands.add_parser(
+        "user",
+        help="manage the review screen's users",
+        description="Users of the review screen (contract managers, experts, researchers, admins).",
+        epilog="examples:\n"
+        "  ketenlens user add admin --role admin\n"
+        "  printf '%s' \"$PASSWORD\" | ketenlens user add j.jansen --role contract_manager --password-stdin",
+    )
+    user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser)
+    user_commands.required = True
+    add = user_commands.add_parser(
+        "add",
+        help="create a user (the first admin too)",
+        description="Create a user in the database of KETENLENS_DATABASE_URL (default: an SQLite file in\n"
+        "your data folder). The password is asked for, or read from standard input.",
+        epilog="example:\n  ketenlens user add admin --role admin --name 'Beheerder'",
+    )
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=("contract_manager", "expert", "researcher", "admin"))
+    add.add_argument("--name", default=None, help="display name")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.set_defaults(handler=_cmd_user_add)
     return parser
 
 
@@ -301,6 +324,22 @@ def _cmd_compare(args) -> int:
     else:
         payload = to_markdown(result, args.lang)
     write_output(payload, args.output)
+    return EXIT_OK
+
+
+def _cmd_user_add(args) -> int:
+    from analyzer.store import add_user
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        import getpass
+
+        password = getpass.getpass(f"Password for {args.username}: ")
+        if getpass.getpass("Again: ") != password:
+            raise UsageError("the two passwords differ; run the command again")
+    user = add_user(args.username, args.role, password, args.name)
+    print(f"{PROG}: user {user.username} ({user.role}) created", file=sys.stderr)
     return EXIT_OK
 
 

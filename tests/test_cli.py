@@ -72,3 +72,27 @@ def test_help_has_an_example(capsys):
 def test_module_entry_point_and_version():
     done = subprocess.run([sys.executable, "-m", "analyzer", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip() == f"ketenlens {__version__}"
+
+
+def test_user_add_creates_a_user_and_rejects_bad_input(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("sqlalchemy")
+    import io
+
+    from analyzer.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    monkeypatch.setenv("KETENLENS_DATABASE_URL", url)
+    monkeypatch.setenv("KETENLENS_FILES_DIR", str(tmp_path / "files"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-secret\n"))
+    assert main(["user", "add", "admin", "--role", "admin", "--password-stdin"]) == 0
+    store = open_store(url, tmp_path / "files")
+    try:
+        assert store.authenticate("admin", "a-long-secret") is not None
+    finally:
+        store.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-secret\n"))
+    assert main(["user", "add", "admin", "--role", "admin", "--password-stdin"]) != 0  # taken
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1].startswith("ketenlens: error: ")
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["user", "add", "other", "--role", "expert", "--password-stdin"]) != 0
