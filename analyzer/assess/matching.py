@@ -66,3 +66,16 @@ def countries_in(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def countries_by_code() -> dict[str, dict]:
     return {c["code"]: c for c in knowledge("countries")["countries"]}
+
+
+_NEGATORS = re.compile(r"(?:\b(?:niet|geen|nooit|not|no|never|nor)\b)\s+(?:\S+\s+)?$")
+
+
+def matches_any_affirmed(text: str, cues: tuple[str, ...]) -> bool:
+    """Like ``matches_any``, but a cue directly negated ("niet openbaar", "not published",
+    "not yet publicly available") does not count as a hit."""
+    pattern = cue_pattern(tuple(cues))
+    if not pattern:
+        return False
+    lowered = normalise(text)
+    return any(not _NEGATORS.search(lowered[max(0, m.start() - 40):m.start()]) for m in pattern.finditer(lowered))

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from analyzer.assess.matching import countries_in, matches_any
+from analyzer.assess.matching import countries_in, matches_any, matches_any_affirmed
 from analyzer.classify.features import normalise
 from analyzer.labels import knowledge, step_ids, theme_ids
 from analyzer.records import LabelledPassage
@@ -163,8 +163,9 @@ def holds(condition: dict, evidence: list[LabelledPassage], category: str | None
         feature = features()[value]
         return any(feature.found_in(p.text) for p in evidence)
     if kind == "cues_any":
+        # A condition asks for something the passage affirms: "niet openbaar" is no publication.
         cues = _expand(value, category)
-        return any(matches_any(p.text, cues) for p in evidence)
+        return any(matches_any_affirmed(p.text, cues) for p in evidence)
     if kind == "status_any":
         return any(p.status in value for p in evidence)
     if kind == "themes_covered":
