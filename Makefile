@@ -23,8 +23,14 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
 
+# The demo keeps its own database under .demo/, never the user's real one.
+DEMO_ENV := KETENLENS_DEMO=1 KETENLENS_DATABASE_URL=sqlite:///$(CURDIR)/.demo/ketenlens.sqlite \
+            KETENLENS_FILES_DIR=$(CURDIR)/.demo/files
+
 run: install
-	$(BIN)/python -m streamlit run app.py --server.headless true --server.address 127.0.0.1 \
+	@mkdir -p .demo
+	@echo "ketenlens demo on http://127.0.0.1:$(PORT) - log in as demo / ketenlens-demo (or admin, expert)"
+	$(DEMO_ENV) $(BIN)/python -m streamlit run app.py --server.headless true --server.address 127.0.0.1 \
 	  --server.port $(PORT) --browser.gatherUsageStats false
 
 test: install
