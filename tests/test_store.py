@@ -578,3 +578,23 @@ def test_timestamps_come_back_in_utc(store, people):
     user = store.get_user(people["anna"].id)
     assert user.created_at.tzinfo is not None and user.created_at.utcoffset().total_seconds() == 0
     assert abs((datetime.now(UTC) - user.created_at).total_seconds()) < 60
+
+
+def test_reviewed_checklist_verdict_updates_the_summary():
+    """An expert's changed verdict must show in the counts, score and headline of the exports."""
+    from types import SimpleNamespace
+
+    from analyzer.store.reviews import apply_reviews
+
+    analysis = {"assessment": {"deliverable": "risk_analysis", "checklist": [
+        {"id": "G01", "status": "met", "core": True, "automation": "full"},
+        {"id": "G13", "status": "met", "core": True, "automation": "full"},
+    ], "summary": {"score": 1.0, "counts": {"met": 2, "partial": 0, "missing": 0, "n/a": 0}}}}
+    review = SimpleNamespace(id=1, target_type="checklist_item", target_id="G13", field="checklist_status",
+                             decision="relabel", model_value="met", new_value="missing", reason="no ranking",
+                             created_at=None, reviewer=None)
+    result = apply_reviews(analysis, [review])
+    summary = result["assessment"]["summary"]
+    assert summary["counts"]["missing"] == 1 and summary["score"] == 0.5
+    assert summary["core_missing"] == ["G13"] and summary["reviewed"]
+    assert analysis["assessment"]["summary"]["score"] == 1.0  # the model's analysis is untouched

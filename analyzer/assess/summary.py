@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analyzer.assess.checklist import ChecklistVerdict
 
 POINTS = {"met": 1.0, "partial": 0.5, "missing": 0.0}
 CORE_WEIGHT = 2.0
@@ -22,6 +21,14 @@ DELIVERABLE_NAMES = {
     "other": ("Document", "Document"),
     None: ("Document", "Document"),
 }
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    id: str
+    status: str
+    core: bool
+    automation: str
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,14 @@ class Summary:
                 "counts": self.counts, "core_missing": list(self.core_missing), "dialogue_needed": self.dialogue_needed}
 
 
-def summarise(verdicts: list[ChecklistVerdict], deliverable: str | None) -> Summary:
+def _get(verdict, name: str, default=None):
+    return verdict.get(name, default) if isinstance(verdict, dict) else getattr(verdict, name, default)
+
+
+def summarise(verdicts, deliverable: str | None) -> Summary:
+    """From checklist verdicts: ``ChecklistVerdict`` objects, or their dicts (a reviewed analysis)."""
+    verdicts = [_Verdict(_get(v, "id"), _get(v, "status"), bool(_get(v, "core", False)), _get(v, "automation", "full") or "full")
+                for v in verdicts]
     counts = {k: sum(1 for v in verdicts if v.status == k) for k in ("met", "partial", "missing", "n/a")}
     scored = [v for v in verdicts if v.status in POINTS and v.automation != "manual"]
     weight = sum(CORE_WEIGHT if v.core else 1.0 for v in scored)

@@ -123,4 +123,11 @@ def apply_reviews(analysis: dict, reviews: Iterable) -> dict:
         }
         applied += 1
     result["review_summary"] = {"applied": applied, "unmatched": sorted(unmatched)}
+    assessment = result.get("assessment")
+    if assessment and any(target_type == "checklist_item" for (target_type, _, _) in latest):
+        # A reviewed verdict changes the counts, score and headline: recompute them from the reviewed checklist.
+        from analyzer.assess.summary import summarise
+
+        assessment["summary"] = summarise(assessment.get("checklist") or [], assessment.get("deliverable")).to_dict()
+        assessment["summary"]["reviewed"] = True
     return result

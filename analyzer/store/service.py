@@ -360,7 +360,8 @@ class Store:
         """The latest analysis with the reviews applied, for exports (see ``reviews.apply_reviews``).
 
         Only the reviewed fields change: summaries derived from passage labels (step coverage,
-        checklist verdicts, score) are the model's unless a checklist item was itself reviewed.
+        checklist verdicts) stay the model's; a reviewed checklist verdict updates the counts, score
+        and headline.
         """
         with self._tx() as s:
             row = self._document(s, document, self._actor(s, user), "view")[0]
