@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEBIAN := tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng poppler-utils
 PORT   ?= 8501
 
-.PHONY: install run test test-all bench examples lock clean
+.PHONY: install run test test-all test-browser bench bench-app examples lock clean
 
 install: $(STAMP)
 
@@ -38,6 +38,13 @@ test: install
 
 test-all: install
 	$(BIN)/python -m pytest -m ""
+
+# End-to-end in a real headless Chromium (Debian package chromium), plus 5 concurrent users.
+test-browser: install
+	$(BIN)/python -m pytest -m browser tests/test_browser.py
+
+bench-app: install
+	$(BIN)/python bench/app_load.py
 
 bench: install
 	$(BIN)/python bench/parse.py
