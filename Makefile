@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-DEBIAN := tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng poppler-utils
+DEBIAN := tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng poppler-utils chromium fonts-liberation
 PORT   ?= 8501
 
 .PHONY: install run test test-all test-browser bench bench-app examples lock clean
@@ -18,6 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; fi; \
 	elif ! command -v tesseract >/dev/null 2>&1; then \
 	  echo "note: tesseract is missing; scanned PDFs need: sudo apt-get install $(DEBIAN)"; fi
+	@command -v chromium >/dev/null 2>&1 || echo "note: chromium is missing; the browser tests skip without it (sudo apt-get install chromium)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
@@ -39,7 +40,8 @@ test: install
 test-all: install
 	$(BIN)/python -m pytest -m ""
 
-# End-to-end in a real headless Chromium (Debian package chromium), plus 5 concurrent users.
+# Only the end-to-end tests in a real headless Chromium (Debian package chromium) and the 5 concurrent
+# users; `make test` runs them too.
 test-browser: install
 	$(BIN)/python -m pytest -m browser tests/test_browser.py
 

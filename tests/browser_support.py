@@ -38,6 +38,11 @@ PASSWORD = "correct horse battery"
 TINY_MODEL_NAME = "tiny-browser"
 
 
+def browser_required() -> bool:
+    """Whether KETENLENS_REQUIRE_BROWSER=1 asks for the browser tests to run rather than skip (CI)."""
+    return os.environ.get("KETENLENS_REQUIRE_BROWSER", "").strip() == "1"
+
+
 def skip_reason() -> str | None:
     """None when the browser tests can run; else one line saying what to install."""
     if not CHROMIUM.is_file():
@@ -128,7 +133,10 @@ class AppServer:
     def start(self, timeout: float = 60.0) -> AppServer:
         command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                    "--server.address", "127.0.0.1", "--server.port", str(self.port),
-                   "--browser.gatherUsageStats", "false"]
+                   "--browser.gatherUsageStats", "false",
+                   # Streamlit's watcher unloads edited modules mid-run: an edit while tests run must not
+                   # turn into import errors in the sessions under test.
+                   "--server.fileWatcherType", "none"]
         self._log = open(self.log_path, "wb")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(command, cwd=REPO, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, preexec_fn=self._pin if self.cpus else None)

@@ -312,3 +312,18 @@ def test_every_string_the_pages_use_exists_in_both_languages():
     missing = sorted(key for key in used if key not in STRINGS)
     assert not missing
     assert all(nl and en for nl, en in STRINGS.values())
+
+
+def test_pages_leave_the_shared_analysis_as_stored(env, analysed, downloads):
+    """Pages share one analysis object between reruns and sessions (ui.common.analysis): none may change it."""
+    from analyzer.store.config import database_url
+    from ui import common
+
+    manager = env.users.manager
+    for page in ("ui/overview.py", "ui/document.py", "ui/checklist.py", "ui/export.py"):
+        open_app(manager, case=analysed.case, doc=analysed.doc, page=page)
+    open_app(env.users.expert, case=analysed.case, doc=analysed.doc, page="ui/review.py")
+    state = env.store.analysis_state(analysed.doc, manager, MODEL_NAME)
+    shared = common._effective_labels(database_url().render_as_string(hide_password=True), analysed.doc.id, state,
+                                      lambda: pytest.fail("the pages did not cache the analysis"))
+    assert shared == env.store.effective_labels(analysed.doc, manager)

@@ -14,7 +14,8 @@ seconds like tests/test_app.py's), so nothing depends on the user's data or the 
 
 Skipped, with the reason, without /usr/bin/chromium (``apt-get install -y chromium``) or the
 ``playwright`` package (``pip install playwright``; never ``playwright install``: the tests use the
-system Chromium). Run only these: ``.venv/bin/python -m pytest -m browser tests/test_browser.py``.
+system Chromium); with ``KETENLENS_REQUIRE_BROWSER=1`` (as ``.ci/run`` sets) a missing browser fails the
+run instead. They are part of ``make test``. Run only these: ``.venv/bin/python -m pytest -m browser tests/test_browser.py``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ import pytest
 import browser_support as bs
 
 REASON = bs.skip_reason()
+if REASON is not None and bs.browser_required():
+    # CI sets KETENLENS_REQUIRE_BROWSER=1: there a missing Chromium is a failure, not a quiet skip.
+    raise pytest.UsageError(f"KETENLENS_REQUIRE_BROWSER is set but the browser tests cannot run: {REASON}")
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(REASON is not None, reason=REASON or "")]
 
 REPO = Path(__file__).resolve().parents[1]
@@ -294,42 +298,51 @@ USERS = {"manager": "contract_manager", "expert1": "expert", "expert2": "expert"
 async def one_user(browser, url: str, username: str, headline: str, gates: list[asyncio.Barrier],
                    shots_dir: Path) -> dict:
     """Log in and open the overview; every user waits for the others at each gate, then acts at once."""
-    from playwright.async_api import expect
-
     context = await browser.new_context(viewport=VIEWPORT, locale="nl-NL")
     try:
-        page = await context.new_page()
-        bs.track(page)
-        page.set_default_timeout(30_000)
-        await page.goto(url)
-        await expect(page.get_by_role("heading", name="ketenlens — inloggen")).to_be_visible(timeout=30_000)
-        await bs.wait_settled(page, 0, 30_000)
-        await page.get_by_label("Gebruikersnaam").fill(username)
-        await page.get_by_label("Wachtwoord", exact=True).fill(bs.PASSWORD)
-        await gates[0].wait()  # everyone presses "Inloggen" together
-        started = time.perf_counter()
-        before = bs.runs(page)
-        await page.get_by_test_id("stFormSubmitButton").get_by_role("button", name="Inloggen").click()
-        await expect(page.get_by_role("heading", name="Dossiers", exact=True)).to_be_visible(timeout=30_000)
-        await bs.wait_settled(page, before, 30_000)
-        logged_in = time.perf_counter() - started
-        login_server = bs.finished_at(page) - started
-        await gates[1].wait()  # everyone opens the overview together
-        started = time.perf_counter()
-        before = bs.runs(page)
-        await page.get_by_test_id("stSidebarNavLink").filter(has_text="Overzicht").click()
-        await expect(page.get_by_text(headline, exact=True)).to_be_visible(timeout=30_000)
-        await expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(2, timeout=30_000)
-        await bs.wait_settled(page, before, 30_000)
-        overview = time.perf_counter() - started
-        overview_server = bs.finished_at(page) - started
-        await page.screenshot(path=str(shots_dir / f"overview-{username}.png"), full_page=True)
-        text = await page.locator("[data-testid=stMain]").inner_text()
-        return {"user": username, "login_s": logged_in, "overview_s": overview, "login_server_s": login_server,
-                "overview_server_s": overview_server,
-                "problems": await bs.problems_async(page), "text": text}
+        return await _log_in_and_open_overview(context, username, url, headline, gates, shots_dir)
+    except BaseException:
+        for gate in gates:  # the others must fail too, not wait for this user at a gate forever
+            await gate.abort()
+        raise
     finally:
         await context.close()
+
+
+async def _log_in_and_open_overview(context, username: str, url: str, headline: str, gates: list[asyncio.Barrier],
+                                    shots_dir: Path) -> dict:
+    from playwright.async_api import expect
+
+    page = await context.new_page()
+    bs.track(page)
+    page.set_default_timeout(30_000)
+    await page.goto(url)
+    await expect(page.get_by_role("heading", name="ketenlens — inloggen")).to_be_visible(timeout=30_000)
+    await bs.wait_settled(page, 0, 30_000)
+    await page.get_by_label("Gebruikersnaam").fill(username)
+    await page.get_by_label("Wachtwoord", exact=True).fill(bs.PASSWORD)
+    await gates[0].wait()  # everyone presses "Inloggen" together
+    started = time.perf_counter()
+    before = bs.runs(page)
+    await page.get_by_test_id("stFormSubmitButton").get_by_role("button", name="Inloggen").click()
+    await expect(page.get_by_role("heading", name="Dossiers", exact=True)).to_be_visible(timeout=30_000)
+    await bs.wait_settled(page, before, 30_000)
+    logged_in = time.perf_counter() - started
+    login_server = bs.finished_at(page) - started
+    await gates[1].wait()  # everyone opens the overview together
+    started = time.perf_counter()
+    before = bs.runs(page)
+    await page.get_by_test_id("stSidebarNavLink").filter(has_text="Overzicht").click()
+    await expect(page.get_by_text(headline, exact=True)).to_be_visible(timeout=30_000)
+    await expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(2, timeout=30_000)
+    await bs.wait_settled(page, before, 30_000)
+    overview = time.perf_counter() - started
+    overview_server = bs.finished_at(page) - started
+    await page.screenshot(path=str(shots_dir / f"overview-{username}.png"), full_page=True)
+    text = await page.locator("[data-testid=stMain]").inner_text()
+    return {"user": username, "login_s": logged_in, "overview_s": overview, "login_server_s": login_server,
+            "overview_server_s": overview_server,
+            "problems": await bs.problems_async(page), "text": text}
 
 
 async def five_at_once(url: str, headline: str, shots_dir: Path) -> list:
@@ -339,8 +352,9 @@ async def five_at_once(url: str, headline: str, shots_dir: Path) -> list:
         browser = await bs.launch_async(p)
         try:
             gates = [asyncio.Barrier(len(USERS)), asyncio.Barrier(len(USERS))]
-            return await asyncio.gather(*(one_user(browser, url, name, headline, gates, shots_dir)
-                                          for name in USERS), return_exceptions=True)
+            users = asyncio.gather(*(one_user(browser, url, name, headline, gates, shots_dir) for name in USERS),
+                                   return_exceptions=True)
+            return await asyncio.wait_for(users, timeout=300)  # a stuck browser fails the test, never hangs it
         finally:
             await browser.close()
 

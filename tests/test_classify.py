@@ -195,3 +195,47 @@ def test_loaded_model_needs_no_scikit_learn_and_agrees_with_the_fitted_heads(tin
     for a, b in zip(fitted.classify(records), loaded.classify(records)):
         assert a.steps == b.steps and a.status == b.status
         assert all(abs(a.scores[k] - b.scores[k]) < 1e-6 for k in a.scores)
+
+
+def test_expert_reviews_flow_back_into_training(tiny_corpus, tiny_model, tmp_path, monkeypatch, capsys):
+    """Review screen -> `ketenlens reviews export` -> `ketenlens train --reviews`: the experts' labels train the heads."""
+    from datetime import date
+
+    from analyzer.store import open_store
+
+    monkeypatch.setenv("KETENLENS_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    monkeypatch.setenv("KETENLENS_FILES_DIR", str(tmp_path / "files"))
+    monkeypatch.setenv("KETENLENS_CACHE", str(tmp_path / "cache"))
+    text = "Werknemers van onze leverancier in Vietnam kunnen anoniem klachten melden via een externe hotline."
+    with open_store() as store:
+        manager = store.create_user("manager", "contract_manager", "long enough password")
+        expert = store.create_user("expert", "expert", "long enough password")
+        case = store.create_case("Leverancier BV", "workwear", "ISV-1", date(2025, 1, 1), manager)
+        document = store.add_document(case, b"%PDF-1.4 test", "ra.pdf", "risk_analysis", 2025, manager)
+        passage = {"id": "p1", "index": 0, "page": 2, "bbox": [0, 0, 1, 1], "text": text, "lang": "nl",
+                   "heading": None, "steps": ["dd1_embed"], "themes": [], "status": "none", "specific": True}
+        store.save_analysis(document, {"document": {}, "passages": [passage], "assessment": {}}, "tiny", manager)
+        store.add_review(document, "passage_label", "p1", "steps", "relabel", expert, new_value=["dd6_remedy"],
+                         reason="a grievance channel")
+
+    exported = tmp_path / "reviews.jsonl"
+    assert main(["reviews", "export", "--user", "expert", "--output", str(exported)]) == 0
+    assert "1 reviewed passages exported" in capsys.readouterr().err
+    record = json.loads(exported.read_text(encoding="utf-8"))
+    assert (record["text"], record["steps"], record["annotated"]) == (text, ["dd6_remedy"], ["steps"])
+
+    out = tmp_path / "with-reviews"
+    assert main(["train", "--corpus", str(tiny_corpus), "--reviews", str(exported), "--out", str(out),
+                 "--embedder", "hashing"]) == 0
+    meta = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    assert "reviews.jsonl" in meta["training"]["corpus_files"]
+    base = json.loads((tiny_model / "model.json").read_text(encoding="utf-8"))
+    assert meta["training"]["records"] == base["training"]["records"] + 1
+
+    assert main(["reviews", "export", "--user", "nobody"]) == 3
+    assert "no user 'nobody'" in capsys.readouterr().err
+    assert main(["reviews", "export", "--user", "manager"]) != 0
+    assert "may not export reviewed passages" in capsys.readouterr().err
+    assert main(["train", "--corpus", str(tiny_corpus), "--reviews", str(tmp_path / "missing.jsonl"),
+                 "--out", str(tmp_path / "m"), "--embedder", "hashing"]) == 3
+    assert "missing.jsonl: no such file" in capsys.readouterr().err

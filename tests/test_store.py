@@ -358,7 +358,10 @@ def test_analyses_are_cached_so_reopening_never_reanalyses(store, people, cases)
 def test_reviews_never_overwrite_the_analysis_and_apply_in_exports(store, people, cases):
     expert, anna = people["expert"], people["anna"]
     document = store.add_document(cases["anna"], b"doc", "ra.pdf", "risk_analysis", 2023, anna)
+    assert store.analysis_state(document, anna) is None
     original = store.save_analysis(document, analysis_dict(), "ketenlens-default", anna)
+    assert store.analysis_state(document, anna) == (original.id, 0, 0)
+    assert store.analysis_state(document, anna, "another-model") is None
 
     relabel = store.add_review(document, "passage_label", "p1", "steps", "relabel", expert,
                                new_value=["dd3_prevent", "dd2_identify"], reason="also prevention")
@@ -374,6 +377,7 @@ def test_reviews_never_overwrite_the_analysis_and_apply_in_exports(store, people
     assert [r.decision for r in store.reviews_for(document, anna)] == ["relabel", "reject", "accept", "relabel",
                                                                        "relabel", "accept"]
 
+    assert store.analysis_state(document, anna, "ketenlens-default")[:2] == (original.id, 6)
     labels = store.effective_labels(document, anna)
     p1, p2 = labels["passages"]
     assert p1["steps"] == ["dd2_identify", "dd3_prevent"] and p1["status"] == "done"
@@ -386,7 +390,8 @@ def test_reviews_never_overwrite_the_analysis_and_apply_in_exports(store, people
     assert labels["review_summary"]["applied"] == 5 and labels["review_summary"]["unmatched"] == []
 
     # A new analysis keeps the reviews of passages it still has.
-    store.save_analysis(document, analysis_dict(("p1", "p9")), "ketenlens-v2", anna)
+    newer = store.save_analysis(document, analysis_dict(("p1", "p9")), "ketenlens-v2", anna)
+    assert store.analysis_state(document, anna, "ketenlens-default")[0] == newer.id  # what effective_labels reads
     relabelled = store.effective_labels(document, anna)
     assert relabelled["passages"][0]["steps"] == ["dd2_identify", "dd3_prevent"]
     assert len(relabelled["review_summary"]["unmatched"]) == 2 and relabelled["review_summary"]["model_name"] == \
@@ -598,3 +603,54 @@ def test_reviewed_checklist_verdict_updates_the_summary():
     assert summary["counts"]["missing"] == 1 and summary["score"] == 0.5
     assert summary["core_missing"] == ["G13"] and summary["reviewed"]
     assert analysis["assessment"]["summary"]["score"] == 1.0  # the model's analysis is untouched
+
+
+def test_apply_reviews_never_changes_its_input_and_copies_only_what_it_touches():
+    import copy
+    from types import SimpleNamespace
+
+    from analyzer.store.reviews import apply_reviews
+
+    analysis = {"passages": [{"id": f"p{i}", "steps": ["dd1_embed"], "status": "done"} for i in range(3)],
+                "assessment": {"deliverable": "risk_analysis", "checklist": [
+                    {"id": "G01", "status": "met", "core": True, "automation": "full"}],
+                    "summary": {"score": 1.0}}}
+    before = copy.deepcopy(analysis)
+
+    def review(i, target_type, target_id, field, decision, new_value=None):
+        return SimpleNamespace(id=i, target_type=target_type, target_id=target_id, field=field, decision=decision,
+                               model_value=None, new_value=new_value, reason="", created_at=datetime(2026, 1, i),
+                               reviewer=None)
+
+    result = apply_reviews(analysis, [review(1, "passage_label", "p1", "steps", "relabel", ["dd6_remedy"]),
+                                      review(2, "passage_label", "p1", "status", "reject"),
+                                      review(3, "checklist_item", "G01", "checklist_status", "relabel", "missing"),
+                                      review(4, "passage_label", "p9", "steps", "reject")])
+    assert analysis == before
+    assert result["passages"][1]["steps"] == ["dd6_remedy"] and result["passages"][1]["status"] is None
+    assert set(result["passages"][1]["reviewed"]) == {"steps", "status"}
+    assert result["passages"][0] is analysis["passages"][0]  # untouched items are shared, not copied
+    assert result["assessment"]["checklist"][0]["status"] == "missing"
+    assert result["review_summary"] == {"applied": 3, "unmatched": [4]}
+
+
+def test_reviewed_passages_export_as_training_records(store, people, cases):
+    expert, anna = people["expert"], people["anna"]
+    document = store.add_document(cases["anna"], b"doc", "ra.pdf", "risk_analysis", 2023, anna)
+    store.save_analysis(document, analysis_dict(), "ketenlens-default", anna)
+    store.add_review(document, "passage_label", "p1", "steps", "relabel", expert, new_value=["dd3_prevent"])
+    store.add_review(document, "passage_label", "p1", "status", "accept", expert)
+    store.add_review(document, "passage_label", "p2", "themes", "reject", expert)
+    store.add_review(document, "checklist_item", "G01", "checklist_status", "accept", expert)  # not a passage
+
+    records = store.review_corpus(people["researcher"])
+    assert [r["text"] for r in records] == ["Zin 0.", "Zin 1."]
+    first, second = records
+    assert first["steps"] == ["dd3_prevent"] and first["status"] == "done"
+    assert first["annotated"] == ["steps", "status"] and first["reviewers"] == ["expert"]
+    assert second["themes"] == [] and second["annotated"] == ["themes"]
+    assert first["doc"] == second["doc"] and first["id"] != second["id"]  # grouped by document for CV
+    assert first["lang"] == "nl" and first["page"] == 1
+    assert ("export_training", "reviews", None) in audit(store, people["admin"])
+    with pytest.raises(PermissionDenied, match="export reviewed passages"):
+        store.review_corpus(anna)  # a contract manager sees only their own cases

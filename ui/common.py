@@ -260,11 +260,26 @@ def ensure_analysis(doc: Document, case: Case, u: User, parsed=None):
 
 
 def analysis(doc: Document, case: Case, u: User) -> dict:
-    """The document's analysis with the reviews applied (``Store.effective_labels``); analyses first if needed."""
-    if store().latest_analysis(doc, u, model_name()) is None:
+    """The document's analysis with the reviews applied (``Store.effective_labels``); analyses first if needed.
+
+    Shared between reruns and sessions until a new analysis or review changes the state (so every
+    page treats it as read-only): loading a long document's analysis from the database costs more
+    than the rest of a page run.
+    """
+    state = store().analysis_state(doc, u, model_name())
+    if state is None:
         with st.spinner(t("common.analysing", name=doc.file_name)):
             ensure_analysis(doc, case, u)
-    return store().effective_labels(doc, u)
+        state = store().analysis_state(doc, u, model_name())
+    return _effective_labels(database_url().render_as_string(hide_password=True), doc.id, state,
+                             lambda: store().effective_labels(doc, u))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _effective_labels(database: str, doc_id: int, state: tuple, _load: Callable[[], dict]) -> dict:
+    # Keyed by database too: tests (and a researcher's second database) reuse document ids.
+    # The access check has already happened in analysis_state, for this user, on this run.
+    return _load()
 
 
 def page_context() -> tuple[User, Case, Document, dict]:

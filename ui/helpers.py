@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import copy
 import html
 import io
 import re
@@ -160,9 +159,23 @@ def base_question(item: dict, lang: str) -> str:
     return (item.get(f"question_{lang}") or checklist_defaults().get(item.get("id"), {}).get(f"question_{lang}") or "")
 
 
+def with_own_checklist(analysis: dict) -> dict:
+    """A copy of the analysis whose checklist items are its own (to edit); everything else is shared.
+
+    The analysis shown is cached across reruns (``common.analysis``), and a deep copy of a long
+    document's analysis costs about as much as the rest of a page run.
+    """
+    result = dict(analysis)
+    assessment = result.get("assessment")
+    if isinstance(assessment, dict) and "checklist" in assessment:
+        result["assessment"] = {**assessment, "checklist": [dict(item) if isinstance(item, dict) else item
+                                                            for item in assessment.get("checklist") or ()]}
+    return result
+
+
 def apply_question_edits(analysis: dict, edits: dict) -> dict:
     """A copy of the analysis with the case's edited supplier questions and the dialogue marks applied."""
-    result = copy.deepcopy(analysis)
+    result = with_own_checklist(analysis)
     for item in (result.get("assessment") or {}).get("checklist") or ():
         edit = edits.get(item.get("id"))
         if edit is None:
@@ -252,7 +265,7 @@ def value_names(field: str, value, lang: str, scores: dict | None = None) -> str
 
 def mark_reviewed_verdicts(analysis: dict) -> dict:
     """A copy in which every reviewed checklist verdict says so in its reason (both languages)."""
-    result = copy.deepcopy(analysis)
+    result = with_own_checklist(analysis)
     for item in (result.get("assessment") or {}).get("checklist") or ():
         review = (item.get("reviewed") or {}).get("checklist_status")
         if review is None:

@@ -25,13 +25,17 @@ from analyzer.labels import step_ids, theme_ids
 ALL_FIELDS = ("steps", "themes", "status", "specific")
 
 
-def load_corpus(folder: Path) -> tuple[list[dict], dict[str, str]]:
-    """All records of ``folder/*.jsonl`` and the SHA-256 of each file."""
+def load_corpus(folder: Path, extra: tuple[Path, ...] | list[Path] = ()) -> tuple[list[dict], dict[str, str]]:
+    """All records of ``folder/*.jsonl`` and of the ``extra`` files (exported expert reviews), and the
+    SHA-256 of each file."""
     files = sorted(Path(folder).glob("*.jsonl"))
     if not files:
         raise BadInputError(f"{folder}: no .jsonl corpus files here")
+    for path in extra:
+        if not Path(path).is_file():
+            raise BadInputError(f"{path}: no such file; export reviews with `ketenlens reviews export`")
     records, hashes = [], {}
-    for path in files:
+    for path in [*files, *map(Path, extra)]:
         data = path.read_bytes()
         hashes[path.name] = hashlib.sha256(data).hexdigest()
         for record in parse_jsonl(data.decode("utf-8"), path.name):
@@ -70,8 +74,9 @@ DEFAULT_AIMS_WEIGHT = 0.0
 
 
 def train(corpus: Path, config: FeatureConfig = DEFAULT_CONFIG, aims_weight: float = DEFAULT_AIMS_WEIGHT, C: float = DEFAULT_C,
-          seed: int = 0, cv: int = 5, embedder: Embedder | None = None, log=print) -> PassageClassifier:
-    records, hashes = load_corpus(corpus)
+          seed: int = 0, cv: int = 5, embedder: Embedder | None = None, log=print,
+          reviews: tuple[Path, ...] | list[Path] = ()) -> PassageClassifier:
+    records, hashes = load_corpus(corpus, reviews)
     if aims_weight <= 0:
         records = [r for r in records if not _is_aims(r)]
     embedder = embedder or make_embedder(config.embedder, default_cache_dir())
@@ -154,12 +159,12 @@ def tune_thresholds_on_dev(model: PassageClassifier, dev: list[dict], seed: int 
 
 
 def train_and_save(corpus: Path, out: Path, embedder: str | None = None, seed: int = 0,
-                   dev: list[Path] | None = None, log=print) -> PassageClassifier:
+                   dev: list[Path] | None = None, log=print, reviews: list[Path] | None = None) -> PassageClassifier:
     from analyzer.classify.evaluate import evaluate, read_gold
     from analyzer.classify.model_card import write_model_card
 
     config = DEFAULT_CONFIG if embedder is None else FeatureConfig(**{**asdict(DEFAULT_CONFIG), "embedder": embedder})
-    model = train(corpus, config, seed=seed, log=log)
+    model = train(corpus, config, seed=seed, log=log, reviews=reviews or ())
     model.meta["name"] = out.name
     model.meta["metrics"] = {"training_cv_f1": {
         "steps": {s: round(float(v), 3) for s, v in zip(step_ids(), model.steps_head.cv_f1_)},

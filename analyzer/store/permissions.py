@@ -12,6 +12,7 @@ Roles (``models.ROLES``):
 | edit_question   | own cases          | all    | -          | all   |
 | delete          | own cases          | -      | -          | all   |
 | manage_users    | -                  | -      | -          | yes   |
+| export_training | -                  | all    | all        | all   |
 
 "Own cases" are the cases whose contract manager the user is. Researchers read
 (and may cache analyses, which changes no judgement) but do not judge or change
@@ -34,11 +35,14 @@ PERMISSIONS: dict[str, dict[str, str]] = {
     "edit_question": {"contract_manager": OWN, "expert": ALL, "admin": ALL},
     "delete": {"contract_manager": OWN, "admin": ALL},
     "manage_users": {"admin": ALL},
+    # Reviewed passages leave the database as training data: only roles that see every case.
+    "export_training": {"expert": ALL, "researcher": ALL, "admin": ALL},
 }
 
 _VERBS = {
     "view": "see", "create_case": "create", "upload": "upload documents to", "analyse": "analyse documents of",
     "review": "review", "edit_question": "edit questions of", "delete": "delete", "manage_users": "manage users",
+    "export_training": "export reviewed passages as training data",
 }
 
 
@@ -70,5 +74,6 @@ def require(user: User, action: str, case: Case | None = None, manager_id: int |
     if action == "create_case" and PERMISSIONS[action].get(user.role) == OWN:
         raise PermissionDenied("a contract manager may only create cases assigned to themselves; "
                                "leave the manager out or ask an administrator")
-    target = f" case {case.id}" if case is not None else (" cases" if action != "manage_users" else "")
+    target = f" case {case.id}" if case is not None else (" cases" if action not in ("manage_users", "export_training")
+                                                          else "")
     raise PermissionDenied(f"role {user.role!r} may not {what}{target}; ask an administrator for another role")

@@ -4,7 +4,7 @@ set it to, and how reviews combine with an analysis for exports.
 Pure functions over the ``ketenlens analyze`` dict (``shared/spec/interfaces.md``):
 passages carry ``steps``, ``themes``, ``status`` and ``specific``; checklist items in
 ``assessment.checklist`` carry ``status``. The stored analysis is never changed:
-``apply_reviews`` works on a copy.
+``apply_reviews`` returns a copy (copied on write, so the input is never changed).
 
 Decisions, per field:
 
@@ -18,7 +18,6 @@ When a target has several reviews of the same field, the latest one counts.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,7 +27,7 @@ from analyzer.store.models import REVIEW_DECISIONS, REVIEW_FIELDS, REVIEW_TARGET
 
 CHECKLIST_STATUSES = ("met", "partial", "missing", "n/a")
 LIST_FIELDS = ("steps", "themes")
-_ANALYSIS_KEY = {"steps": "steps", "themes": "themes", "status": "status", "specific": "specific",
+ANALYSIS_KEY = {"steps": "steps", "themes": "themes", "status": "status", "specific": "specific",
                  "checklist_status": "status"}
 
 
@@ -58,7 +57,7 @@ def model_value(analysis: dict, target_type: str, target_id: str, field: str) ->
         where = "passage" if target_type == "passage_label" else "checklist item"
         raise NotFoundError(f"the analysis has no {where} {target_id!r}; "
                             f"review a {where} shown in the current analysis")
-    return item.get(_ANALYSIS_KEY[field])
+    return item.get(ANALYSIS_KEY[field])
 
 
 def validate_value(field: str, value: Any) -> Any:
@@ -91,6 +90,21 @@ def effective_value(field: str, decision: str, model: Any, new: Any) -> Any:
     return [] if field in LIST_FIELDS else None
 
 
+def _writable_target(container: tuple[dict | None, str], copied: dict[str, dict], target_id: str) -> dict | None:
+    """The item ``target_id`` of ``owner[key]``, copied (with its list) the first time a review touches it."""
+    if target_id in copied:
+        return copied[target_id]
+    owner, key = container
+    items = (owner or {}).get(key) or []
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and item.get("id") == target_id:
+            if not copied:
+                owner[key] = items = list(items)
+            items[index] = copied[target_id] = dict(item)
+            return copied[target_id]
+    return None
+
+
 def apply_reviews(analysis: dict, reviews: Iterable) -> dict:
     """A copy of ``analysis`` with the latest review per target and field applied.
 
@@ -99,20 +113,27 @@ def apply_reviews(analysis: dict, reviews: Iterable) -> dict:
     reviewed_at, reason, review_id}}``; the copy gains ``review_summary: {applied, unmatched}``,
     where ``unmatched`` lists reviews whose passage or checklist item this analysis lacks.
     """
-    result = copy.deepcopy(analysis)
     latest: dict[tuple[str, str, str], Any] = {}
     for review in sorted(reviews, key=lambda r: (r.created_at, r.id)):
         latest[(review.target_type, review.target_id, review.field)] = review
+    # Copy on write: only the lists and items a review touches are copied, so the stored analysis
+    # (possibly cached and shared) stays as it was at a fraction of a deep copy's cost.
+    result = dict(analysis)
+    assessment = dict(result["assessment"]) if isinstance(result.get("assessment"), dict) else None
+    if assessment is not None:
+        result["assessment"] = assessment
+    containers = {"passage_label": (result, "passages"), "checklist_item": (assessment, "checklist")}
+    copied: dict[str, dict[str, dict]] = {}
     applied, unmatched = 0, []
     for (target_type, target_id, field), review in latest.items():
-        item = _target(result, target_type, target_id)
+        item = _writable_target(containers[target_type], copied.setdefault(target_type, {}), target_id)
         if item is None:
             unmatched.append(review.id)
             continue
         value = effective_value(field, review.decision, review.model_value, review.new_value)
-        item[_ANALYSIS_KEY[field]] = value
+        item[ANALYSIS_KEY[field]] = value
         reviewer = getattr(review, "reviewer", None)
-        item.setdefault("reviewed", {})[field] = {
+        item["reviewed"] = {**(item.get("reviewed") or {}), field: {
             "decision": review.decision,
             "model_value": review.model_value,
             "value": value,
@@ -120,11 +141,10 @@ def apply_reviews(analysis: dict, reviews: Iterable) -> dict:
             "reviewed_at": review.created_at.isoformat() if review.created_at else None,
             "reason": review.reason,
             "review_id": review.id,
-        }
+        }}
         applied += 1
     result["review_summary"] = {"applied": applied, "unmatched": sorted(unmatched)}
-    assessment = result.get("assessment")
-    if assessment and any(target_type == "checklist_item" for (target_type, _, _) in latest):
+    if assessment is not None and any(target_type == "checklist_item" for (target_type, _, _) in latest):
         # A reviewed verdict changes the counts, score and headline: recompute them from the reviewed checklist.
         from analyzer.assess.summary import summarise
 

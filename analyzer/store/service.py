@@ -123,6 +123,14 @@ class Store:
                 raise NotFoundError(f"no user with id {user_id}")
             return user
 
+    def user_by_name(self, username: str) -> User:
+        """The user called ``username`` (for the command line, which has no login)."""
+        with self._tx() as s:
+            user = s.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise NotFoundError(f"no user {username!r}; create one with `ketenlens user add {username} --role expert`")
+            return user
+
     def set_active(self, user: User | int, active: bool, by: User) -> User:
         """Deactivate (or reactivate) an account; users are never deleted, so their reviews keep an author."""
         with self._tx() as s:
@@ -356,6 +364,25 @@ class Store:
             return list(s.scalars(select(Review).where(Review.document_id == row.id)
                                   .order_by(Review.created_at, Review.id)))
 
+    def analysis_state(self, document: DocumentRef, user: User, model_name: str | None = None
+                       ) -> tuple[int, int, int] | None:
+        """What ``effective_labels`` depends on, without loading the analysis: (id of the latest analysis,
+        number of reviews, newest review id); None while there is no analysis (by ``model_name`` when given).
+
+        Reviews are only ever added, so an unchanged state means unchanged effective labels: callers
+        can cache them by it.
+        """
+        with self._tx() as s:
+            row = self._document(s, document, self._actor(s, user), "view")[0]
+            if model_name is not None and _latest_analysis_id(s, row.id, model_name) is None:
+                return None
+            latest = _latest_analysis_id(s, row.id, None)
+            if latest is None:
+                return None
+            count, newest = s.execute(select(func.count(Review.id), func.max(Review.id))
+                                      .where(Review.document_id == row.id)).one()
+            return latest, int(count), int(newest or 0)
+
     def effective_labels(self, document: DocumentRef, user: User) -> dict:
         """The latest analysis with the reviews applied, for exports (see ``reviews.apply_reviews``).
 
@@ -372,6 +399,51 @@ class Store:
             result = review_rules.apply_reviews(record.result, rows)
         result["review_summary"].update(analysis_id=record.id, model_name=record.model_name)
         return result
+
+    def review_corpus(self, user: User) -> list[dict]:
+        """Every passage an expert reviewed, as a training record in the corpus format (``labels.md`` §4).
+
+        The values are the reviewed ones (``reviews.effective_value``, latest review per field) and
+        ``annotated`` names only the reviewed fields, so ``ketenlens train --reviews`` learns from the
+        experts' judgements and never from the model's own unreviewed output. The text is the passage
+        of the analysis that was reviewed. The export is written to the audit log: the texts are the
+        suppliers' and stay as confidential as their documents.
+        """
+        with self._tx() as s:
+            actor = self._actor(s, user)
+            permissions.require(actor, "export_training")
+            rows = list(s.scalars(select(Review).where(Review.target_type == "passage_label")
+                                  .order_by(Review.created_at, Review.id)))
+            latest: dict[tuple[int, str], dict[str, Review]] = {}
+            for review in rows:
+                latest.setdefault((review.document_id, review.target_id), {})[review.field] = review
+            analyses: dict[int, dict] = {}
+            records = []
+            for (document_id, passage_id), fields in latest.items():
+                document = s.get(Document, document_id)
+                newest = max(fields.values(), key=lambda r: (r.created_at, r.id))
+                if newest.analysis_id not in analyses:
+                    analyses[newest.analysis_id] = {p.get("id"): p for p in s.get(Analysis, newest.analysis_id)
+                                                    .result.get("passages") or () if isinstance(p, dict)}
+                passage = analyses[newest.analysis_id].get(passage_id)
+                if passage is None or not str(passage.get("text") or "").strip():
+                    continue
+                record = {"id": f"review-{document.sha256[:12]}-{passage_id}", "lang": passage.get("lang"),
+                          "text": passage["text"], "steps": passage.get("steps") or [],
+                          "themes": passage.get("themes") or [], "status": passage.get("status"),
+                          "specific": passage.get("specific")}
+                for field, review in fields.items():
+                    value = review_rules.effective_value(field, review.decision, review.model_value, review.new_value)
+                    record[review_rules.ANALYSIS_KEY[field]] = value
+                record.update(
+                    annotated=[f for f in ("steps", "themes", "status", "specific") if f in fields],
+                    source=f"expert review of document {document.id} ({document.file_name})",
+                    doc=f"review-{document.sha256[:12]}", page=passage.get("page"),
+                    reviewers=sorted({r.reviewer.username for r in fields.values() if r.reviewer is not None}),
+                )
+                records.append(record)
+            _audit(s, actor, "export_training", "reviews", None, records=len(records))
+            return records
 
     # -- supplier questions ------------------------------------------------------------------
 
@@ -526,6 +598,13 @@ def _delete_documents(s: Session, document_ids: list[int]) -> dict[str, int]:
     counts["analyses"] = s.execute(delete(Analysis).where(Analysis.document_id.in_(document_ids))).rowcount
     counts["documents"] = s.execute(delete(Document).where(Document.id.in_(document_ids))).rowcount
     return counts
+
+
+def _latest_analysis_id(s: Session, document_id: int, model_name: str | None) -> int | None:
+    query = select(Analysis.id).where(Analysis.document_id == document_id)
+    if model_name is not None:
+        query = query.where(Analysis.model_name == model_name)
+    return s.scalar(query.order_by(Analysis.created_at.desc(), Analysis.id.desc()).limit(1))
 
 
 def _latest_analysis(s: Session, document_id: int, model_name: str | None) -> Analysis | None:
