@@ -46,14 +46,17 @@ def main() -> None:
     parser.add_argument("--with-team", action="store_true",
                         help="also train on the team corpus (its dd6 includes grievance channels, AIMS's does not)")
     parser.add_argument("--window", type=int, default=2, help="neighbour sentences each side used as context")
+    parser.add_argument("--ngram-weight", type=float, default=0.5,
+                        help="weight of the n-gram view in the blend, as in the shipped model (0: embeddings only)")
     args = parser.parse_args()
 
     from sklearn.model_selection import GroupKFold
 
     from analyzer.classify.embed import default_cache_dir, make_embedder
-    from analyzer.classify.heads import MultiLabelHead
+    from analyzer.classify.heads import MultiLabelHead, blend_thresholds
     from analyzer.classify.model import FeatureBuilder, FeatureConfig
-    from analyzer.classify.train import load_corpus
+    from analyzer.classify.ngrams import NgramHasher
+    from analyzer.classify.train import NGRAM_C, load_corpus
 
     records, _ = load_corpus(REPO / "corpus")
     aims = [r for r in records if str(r["id"]).startswith("au:")]
@@ -73,15 +76,27 @@ def main() -> None:
     predicted = np.zeros_like(gold)
     for fold, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=args.folds).split(X_aims, groups=groups), 1):
         X, Y, g = X_aims[train_idx], gold[train_idx].astype(int), groups[train_idx]
+        texts = [aims[i]["text"] for i in train_idx]
         if args.with_team:
             X = np.vstack([X_team, X])
             Y = np.vstack([Y_team, Y])
             g = np.concatenate([np.array([r["doc"] for r in team]), g])
+            texts = [r["text"] for r in team] + texts
         head = MultiLabelHead(C=args.C, cv=3).fit(X, Y, groups=g)
-        predicted[test_idx] = head.predict(X_aims[test_idx]).astype(bool)
+        probabilities = head.predict_proba(X_aims[test_idx])
+        thresholds = head.thresholds_
+        if args.ngram_weight > 0:  # the shipped model's second view, fitted on this fold's training texts only
+            w = args.ngram_weight
+            hasher = NgramHasher().fit(texts)
+            ngram = MultiLabelHead(C=NGRAM_C, cv=3).fit(hasher.transform(texts).to_scipy(), Y, groups=g)
+            thresholds = blend_thresholds((1 - w) * head.oof_proba_ + w * ngram.oof_proba_, Y, thresholds)[0]
+            held_out = hasher.transform([aims[i]["text"] for i in test_idx]).to_scipy()
+            probabilities = (1 - w) * probabilities + w * ngram.predict_proba(held_out)
+        predicted[test_idx] = probabilities >= thresholds
         print(f"fold {fold}: {len(test_idx)} sentences", flush=True)
     print(f"\n{args.folds}-fold statement-grouped CV on AIMS.au ({len(aims)} sentences, {len(set(groups))} statements), "
-          f"embedder {args.embedder}, context ±{args.window} sentences" + (", plus the team corpus" if args.with_team else ""))
+          f"embedder {args.embedder}, context ±{args.window} sentences, n-gram weight {args.ngram_weight}"
+          + (", plus the team corpus" if args.with_team else ""))
     print("\n| step | precision | recall | F1 | target |\n|---|---:|---:|---:|---:|")
     for j, (step, target) in enumerate(TARGETS.items()):
         g, p = gold[:, j], predicted[:, j]

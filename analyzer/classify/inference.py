@@ -30,7 +30,9 @@ class MultiLabelArrays:
         return cls(*(np.asarray(arrays[f"{prefix}.{name}"]) for name in ("coef", "intercept", "calibration", "thresholds")))
 
     def predict_proba(self, X) -> np.ndarray:
-        decision = np.asarray(X, dtype=np.float64) @ self.coef_.T + self.intercept_
+        # X is a dense matrix, or ngrams.SparseRows (which multiplies without scipy).
+        rows = X if hasattr(X, "indptr") else np.asarray(X, dtype=np.float64)
+        decision = rows @ self.coef_.T + self.intercept_
         return _sigmoid(decision * self.calibration_[:, 0] + self.calibration_[:, 1])
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:

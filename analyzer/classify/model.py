@@ -4,7 +4,8 @@ A model is a folder (``models/<name>/``) that describes itself:
 
 - ``model.json``: label sets, embedder, feature settings, thresholds, library
   versions, the SHA-256 of every corpus file it was trained on, seed, metrics;
-- ``heads.npz``: the learned arrays (no pickle: loading a model runs no code);
+- ``heads.npz``: the learned arrays (no pickle: loading a model runs no code), including the
+  n-gram heads and their IDF when ``features.ngrams`` is on;
 - ``examples.npz`` + ``examples.jsonl``: embeddings and labels of the team's
   corpus passages, to show the most similar annotated examples;
 - ``README.md``: the model card.
@@ -22,6 +23,7 @@ import numpy as np
 from analyzer.classify import features
 from analyzer.classify.embed import Embedder, default_cache_dir, make_embedder
 from analyzer.classify.inference import MultiLabelArrays, SingleLabelArrays
+from analyzer.classify.ngrams import NgramHasher
 from analyzer.errors import UsageError
 from analyzer.labels import STATUSES, step_ids, theme_ids
 
@@ -39,6 +41,11 @@ class FeatureConfig:
     # Mean embedding of the previous and next passage of the same document.
     context: bool = False
     context_weight: float = 0.5
+    # A second view for steps and themes: hashed word/character n-grams (ngrams.py) with heads of their
+    # own, blended with the embedding heads' probabilities: (1 - w) * embedding + w * n-gram.
+    ngrams: bool = False
+    ngram_weight: float = 0.5
+    ngram_buckets: int = 2**16
 
 
 @dataclass(frozen=True)
@@ -106,11 +113,39 @@ class FeatureBuilder:
         return matrix, vectors
 
 
+@dataclass(frozen=True)
+class NgramView:
+    """The n-gram view of a model: the hasher with its IDF and one head each for steps and themes."""
+
+    hasher: NgramHasher
+    steps: object
+    themes: object
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        arrays = {"ngrams.idf": self.hasher.idf.astype(np.float32)}
+        for prefix, head in (("steps_ngram", self.steps), ("themes_ngram", self.themes)):
+            for key, value in head.to_arrays(prefix).items():
+                # The coefficients are most of the model's size; float32 keeps scores within 1e-6.
+                arrays[key] = value.astype(np.float32) if key.endswith(".coef") else value
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays, buckets: int) -> NgramView:
+        return cls(NgramHasher(buckets, np.asarray(arrays["ngrams.idf"], dtype=np.float64)),
+                   MultiLabelArrays.from_arrays(arrays, "steps_ngram"),
+                   MultiLabelArrays.from_arrays(arrays, "themes_ngram"))
+
+
 class PassageClassifier:
-    """Heads are fitted scikit-learn heads after training, or their arrays after loading."""
+    """Heads are fitted scikit-learn heads after training, or their arrays after loading.
+
+    With an n-gram view, the step and theme probabilities are the blend of both views, and the
+    ``thresholds_`` of ``steps_head`` and ``themes_head`` apply to that blend.
+    """
 
     def __init__(self, config: FeatureConfig, steps, themes, status, specific, embedder: Embedder | None = None,
-                 meta: dict | None = None, examples: tuple[np.ndarray, list[dict]] | None = None):
+                 meta: dict | None = None, examples: tuple[np.ndarray, list[dict]] | None = None,
+                 ngram_view: NgramView | None = None):
         self.config = config
         self.steps_head = steps
         self.themes_head = themes
@@ -118,6 +153,7 @@ class PassageClassifier:
         self.specific_head = specific
         self.meta = meta or {}
         self.examples = examples
+        self.ngram_view = ngram_view
         self._embedder = embedder
 
     @property
@@ -141,6 +177,11 @@ class PassageClassifier:
         start = time.perf_counter()
         step_p = self.steps_head.predict_proba(X)
         theme_p = self.themes_head.predict_proba(X)
+        if self.ngram_view is not None:
+            rows = self.ngram_view.hasher.transform(texts)
+            weight = self.config.ngram_weight
+            step_p = (1 - weight) * step_p + weight * self.ngram_view.steps.predict_proba(rows)
+            theme_p = (1 - weight) * theme_p + weight * self.ngram_view.themes.predict_proba(rows)
         status_p = self.status_head.predict_proba(X)
         specific_p = self.specific_head.predict_proba(X)
         specific_col = list(self.specific_head.classes_).index("True")
@@ -187,6 +228,8 @@ class PassageClassifier:
         arrays.update(self.themes_head.to_arrays("themes"))
         arrays.update(self.status_head.to_arrays("status"))
         arrays.update(self.specific_head.to_arrays("specific"))
+        if self.ngram_view is not None:
+            arrays.update(self.ngram_view.to_arrays())
         np.savez_compressed(folder / "heads.npz", **arrays)
         if self.examples is not None:
             matrix, records = self.examples
@@ -236,10 +279,11 @@ class PassageClassifier:
                 SingleLabelArrays.from_arrays(arrays, "status"),
                 SingleLabelArrays.from_arrays(arrays, "specific"),
             )
+            ngram_view = NgramView.from_arrays(arrays, config.ngram_buckets) if config.ngrams else None
         examples = None
         if (folder / "examples.npz").is_file():
             with np.load(folder / "examples.npz", allow_pickle=False) as arrays:
                 matrix = arrays["vectors"].astype(np.float32)
             records = [json.loads(line) for line in (folder / "examples.jsonl").read_text(encoding="utf-8").splitlines()]
             examples = (matrix, records)
-        return cls(config, *heads, embedder=embedder, meta=meta, examples=examples)
+        return cls(config, *heads, embedder=embedder, meta=meta, examples=examples, ngram_view=ngram_view)

@@ -11,6 +11,7 @@ def write_model_card(model, folder: Path) -> None:
     meta = model.meta
     training = meta.get("training", {})
     metrics = meta.get("metrics", {})
+    config = training.get("config") or {}
     lines = [
         f"# Model card: {meta.get('name')}",
         "",
@@ -23,6 +24,10 @@ def write_model_card(model, folder: Path) -> None:
         "  `analyzer/knowledge/taxonomy.json` and structural cues (numbers, years, standards, tense, negation).",
         "- Heads: one calibrated logistic regression per step and theme (Platt scaling on out-of-fold scores,",
         "  grouped by document), multinomial logistic regressions for status and specificity.",
+        *([f"- N-gram view for steps and themes: hashed word 1–2-grams and character 3–5-grams (TF-IDF,",
+           f"  {config.get('ngram_buckets')} buckets) with calibrated logistic regressions of their own; the scores are",
+           f"  {1 - config.get('ngram_weight', 0):g} × embedding head + {config.get('ngram_weight'):g} × n-gram head, thresholds chosen "
+           "on that blend."] if config.get("ngrams") else []),
         f"- Settings: `{training.get('config')}`, C={training.get('C')}, AIMS.au weight {training.get('aims_weight')},",
         f"  seed {training.get('seed')}, {training.get('cv_folds')} calibration folds.",
         f"- Trained on {training.get('records')} corpus records:",

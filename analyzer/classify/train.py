@@ -16,8 +16,9 @@ import numpy as np
 
 from analyzer import __version__
 from analyzer.classify.embed import Embedder, default_cache_dir, make_embedder
-from analyzer.classify.heads import MultiLabelHead, SingleLabelHead
-from analyzer.classify.model import FeatureBuilder, FeatureConfig, PassageClassifier
+from analyzer.classify.heads import MultiLabelHead, SingleLabelHead, blend_thresholds
+from analyzer.classify.model import FeatureBuilder, FeatureConfig, NgramView, PassageClassifier
+from analyzer.classify.ngrams import NgramHasher
 from analyzer.errors import BadInputError
 from analyzer.jsonl import parse_jsonl
 from analyzer.labels import step_ids, theme_ids
@@ -68,8 +69,9 @@ def _versions() -> dict[str, str]:
 
 
 # The settings chosen by measurement on the development set (README, "Choosing the model").
-DEFAULT_CONFIG = FeatureConfig(embedder="use", hand_features=True, hand_weight=1.0, context=False)
+DEFAULT_CONFIG = FeatureConfig(embedder="use", hand_features=True, hand_weight=1.0, context=False, ngrams=True, ngram_weight=0.5)
 DEFAULT_C = 0.3
+NGRAM_C = 3.0  # the n-gram view's regressions (sparse, many more features): chosen on the development set
 DEFAULT_AIMS_WEIGHT = 0.0
 
 
@@ -98,6 +100,8 @@ def train(corpus: Path, config: FeatureConfig = DEFAULT_CONFIG, aims_weight: flo
     Y = np.array([[t in (r.get("themes") or []) for t in themes] for r in records], dtype=int)
     log(f"themes head on {mask.sum()} records")
     theme_head = MultiLabelHead(C=C, cv=cv, random_state=seed).fit(X[mask], Y[mask], groups=groups[mask])
+    ngram_view = _fit_ngram_view(config, records, subset, groups, weights, C, cv, seed, step_head, theme_head, log) \
+        if config.ngrams else None
     mask = subset("status")
     status_head = SingleLabelHead(C=C).fit(X[mask], [r["status"] for r, m in zip(records, mask) if m])
     mask = subset("specific")
@@ -117,7 +121,28 @@ def train(corpus: Path, config: FeatureConfig = DEFAULT_CONFIG, aims_weight: flo
                      "aims_weight": aims_weight, "config": asdict(config)},
         "versions": _versions(),
     }
-    return PassageClassifier(config, step_head, theme_head, status_head, specific_head, embedder=embedder, meta=meta, examples=examples)
+    return PassageClassifier(config, step_head, theme_head, status_head, specific_head, embedder=embedder, meta=meta,
+                             examples=examples, ngram_view=ngram_view)
+
+
+def _fit_ngram_view(config: FeatureConfig, records: list[dict], subset, groups, weights, C: float, cv: int, seed: int,
+                    step_head: MultiLabelHead, theme_head: MultiLabelHead, log) -> NgramView:
+    """The n-gram heads, and the blend's thresholds chosen on blended out-of-fold probabilities
+    (written into the embedding heads' ``thresholds_``, which the classifier applies to the blend)."""
+    hasher = NgramHasher(config.ngram_buckets).fit([r["text"] for r in records])
+    N = hasher.transform([r["text"] for r in records]).to_scipy()
+    heads = []
+    for field, labels, dense in (("steps", step_ids(), step_head), ("themes", theme_ids(), theme_head)):
+        mask = subset(field)
+        Y = np.array([[label in (r.get(field) or []) for label in labels] for r in records], dtype=int)[mask]
+        log(f"{field} n-gram head on {mask.sum()} records")
+        head = MultiLabelHead(C=NGRAM_C, cv=cv, random_state=seed).fit(
+            N[mask], Y, groups=groups[mask], sample_weight=weights[mask] if field == "steps" else None)
+        w = config.ngram_weight
+        dense.thresholds_, dense.cv_f1_ = blend_thresholds((1 - w) * dense.oof_proba_ + w * head.oof_proba_, Y,
+                                                           dense.thresholds_)
+        heads.append(head)
+    return NgramView(hasher, *heads)
 
 
 def tune_thresholds_on_dev(model: PassageClassifier, dev: list[dict], seed: int = 0) -> dict:
