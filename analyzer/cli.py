@@ -402,9 +402,12 @@ def write_output(payload: str, output: str | None) -> None:
         return
     target = Path(output)
     if target.is_dir():
-        raise KetenlensError(f"--output {output} is a folder; give a file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        raise UsageError(f"--output {output} is a folder; give a file name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UsageError(f"cannot write --output {output} ({exc.strerror or exc}); choose a folder you can write to") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(payload)

@@ -245,3 +245,34 @@ def test_expert_reviews_flow_back_into_training(tmp_path, monkeypatch, capsys):
     assert main(["train", "--corpus", str(corpus), "--reviews", str(tmp_path / "missing.jsonl"),
                  "--out", str(tmp_path / "m"), "--embedder", "hashing"]) == 3
     assert "missing.jsonl: no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "no reviewed passages in it"),
+        ('{"id": "r", "text": "x", "steps": ["dd9_unknown"], "annotated": ["steps"]}\n', "'steps' must be a list"),
+        ('{"id": "r", "text": "x", "steps": "dd1_embed", "annotated": ["steps"]}\n', "'steps' must be a list"),
+        ('{"id": "r", "text": "x", "steps": [], "annotated": "steps"}\n', "'annotated' must be a list"),
+        ('{"id": "r", "text": "x", "status": "maybe", "annotated": ["status"]}\n', "'status' must be one of"),
+        ('{"id": "r", "text": "x", "specific": "yes", "annotated": ["specific"]}\n', "'specific' must be true or false"),
+    ],
+)
+def test_train_refuses_review_files_it_would_misread(tiny_corpus, tmp_path, capsys, content, message):
+    reviews = tmp_path / "reviews.jsonl"
+    reviews.write_text(content, encoding="utf-8")
+    assert main(["train", "--corpus", str(tiny_corpus), "--reviews", str(reviews), "--out", str(tmp_path / "m"),
+                 "--embedder", "hashing"]) == 3
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "m").exists()
+
+
+def test_output_that_cannot_be_written_is_a_usage_error(tiny_model, tmp_path, capsys):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "text": "Wij publiceren jaarlijks een MVO-verslag."}\n', encoding="utf-8")
+    (tmp_path / "blocker").write_text("a file, not a folder", encoding="utf-8")
+    assert main(["classify", str(source), "--model", str(tiny_model), "--output", str(tmp_path / "blocker" / "x")]) == 2
+    assert "cannot write --output" in capsys.readouterr().err
+    assert main(["classify", str(source), "--model", str(tiny_model), "--output", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err

@@ -21,7 +21,7 @@ from analyzer.classify.model import FeatureBuilder, FeatureConfig, NgramView, Pa
 from analyzer.classify.ngrams import NgramHasher
 from analyzer.errors import BadInputError
 from analyzer.jsonl import parse_jsonl
-from analyzer.labels import step_ids, theme_ids
+from analyzer.labels import STATUSES, step_ids, theme_ids
 
 ALL_FIELDS = ("steps", "themes", "status", "specific")
 
@@ -39,10 +39,35 @@ def load_corpus(folder: Path, extra: tuple[Path, ...] | list[Path] = ()) -> tupl
     for path in [*files, *map(Path, extra)]:
         data = path.read_bytes()
         hashes[path.name] = hashlib.sha256(data).hexdigest()
-        for record in parse_jsonl(data.decode("utf-8"), path.name):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadInputError(f"{path}: not UTF-8 text; corpus files are JSONL in UTF-8") from None
+        loaded = parse_jsonl(text, path.name)
+        if not loaded and path in map(Path, extra):
+            raise BadInputError(f"{path}: no reviewed passages in it; export them with `ketenlens reviews export`")
+        for number, record in enumerate(loaded, 1):
             record.setdefault("annotated", list(ALL_FIELDS))
+            _check_labels(record, f"{path.name}, record {number}")
             records.append(record)
     return records, hashes
+
+
+def _check_labels(record: dict, where: str) -> None:
+    """Refuse labels the heads would silently misread (an unknown id, a string instead of a list)."""
+    annotated = record["annotated"]
+    if not isinstance(annotated, list) or not set(annotated) <= set(ALL_FIELDS):
+        raise BadInputError(f"{where}: 'annotated' must be a list of {', '.join(ALL_FIELDS)}")
+    for field, known in (("steps", step_ids()), ("themes", theme_ids())):
+        value = record.get(field, [])
+        if value is None and field not in annotated:
+            continue
+        if not isinstance(value, list) or not set(value) <= set(known):
+            raise BadInputError(f"{where}: '{field}' must be a list of label ids from labels.md, not {value!r}")
+    if record.get("status") not in (*STATUSES, None):
+        raise BadInputError(f"{where}: 'status' must be one of {', '.join(STATUSES)}, not {record['status']!r}")
+    if record.get("specific") not in (True, False, None):
+        raise BadInputError(f"{where}: 'specific' must be true or false, not {record['specific']!r}")
 
 
 def _knowledge_hashes() -> dict[str, str]:
