@@ -48,12 +48,16 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=2, help="neighbour sentences each side used as context")
     parser.add_argument("--ngram-weight", type=float, default=0.5,
                         help="weight of the n-gram view in the blend, as in the shipped model (0: embeddings only)")
+    parser.add_argument("--knn-k", type=int, default=30,
+                        help="nearest examples voting on the steps, as in the shipped model (0: no vote)")
+    parser.add_argument("--knn-weight", type=float, default=0.2)
     args = parser.parse_args()
 
     from sklearn.model_selection import GroupKFold
 
     from analyzer.classify.embed import default_cache_dir, make_embedder
     from analyzer.classify.heads import MultiLabelHead, blend_thresholds
+    from analyzer.classify.knn import knn_vote
     from analyzer.classify.model import FeatureBuilder, FeatureConfig
     from analyzer.classify.ngrams import NgramHasher
     from analyzer.classify.train import NGRAM_C, load_corpus
@@ -64,6 +68,7 @@ def main() -> None:
     config = FeatureConfig(embedder=args.embedder, hand_features=True, context=False)
     builder = FeatureBuilder(config, make_embedder(args.embedder, default_cache_dir()))
     X_aims = _features(builder, aims, args.window)
+    V_aims = builder.embedder.encode([r["text"] for r in aims])
     steps = list(TARGETS)
     # The AIMS-format gold: dd2/dd4/dd6 straight from the AIMS labels (not our c4 split).
     gold_map = {"c2_supply_chains": "dd2_identify", "c3_risk_description": "dd2_identify",
@@ -73,15 +78,19 @@ def main() -> None:
     if args.with_team:
         X_team = _features(builder, team, args.window)
         Y_team = np.array([[s in r["steps"] for s in steps] for r in team], dtype=int)
+        team_docs = np.array([str(r.get("doc") or r["id"]) for r in team])
     predicted = np.zeros_like(gold)
     for fold, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=args.folds).split(X_aims, groups=groups), 1):
         X, Y, g = X_aims[train_idx], gold[train_idx].astype(int), groups[train_idx]
         texts = [aims[i]["text"] for i in train_idx]
         if args.with_team:
-            X = np.vstack([X_team, X])
-            Y = np.vstack([Y_team, Y])
-            g = np.concatenate([np.array([r["doc"] for r in team]), g])
-            texts = [r["text"] for r in team] + texts
+            # The corpus also holds the team's own annotation (and Dutch translation) of these AIMS
+            # sentences: those of held-out statements stay out of training.
+            keep = ~np.isin(team_docs, groups[test_idx])
+            X = np.vstack([X_team[keep], X])
+            Y = np.vstack([Y_team[keep], Y])
+            g = np.concatenate([team_docs[keep], g])
+            texts = [r["text"] for r, k in zip(team, keep) if k] + texts
         head = MultiLabelHead(C=args.C, cv=3).fit(X, Y, groups=g)
         probabilities = head.predict_proba(X_aims[test_idx])
         thresholds = head.thresholds_
@@ -92,10 +101,23 @@ def main() -> None:
             thresholds = blend_thresholds((1 - w) * head.oof_proba_ + w * ngram.oof_proba_, Y, thresholds)[0]
             held_out = hasher.transform([aims[i]["text"] for i in test_idx]).to_scipy()
             probabilities = (1 - w) * probabilities + w * ngram.predict_proba(held_out)
+        if args.knn_k > 0:  # the shipped model's nearest-example vote, over this fold's AIMS training sentences
+            a, oof = args.knn_weight, head.oof_proba_
+            if args.ngram_weight > 0:
+                oof = (1 - args.ngram_weight) * oof + args.ngram_weight * ngram.oof_proba_
+            n_team = len(Y) - len(train_idx)
+            train_vote = knn_vote(V_aims[train_idx], V_aims[train_idx], Y[n_team:].astype(float), args.knn_k, 0.05,
+                                  query_groups=groups[train_idx], example_groups=groups[train_idx])
+            oof = oof.copy()
+            oof[n_team:] = (1 - a) * oof[n_team:] + a * train_vote
+            thresholds = blend_thresholds(oof[n_team:], Y[n_team:], thresholds)[0]
+            vote = knn_vote(V_aims[test_idx], V_aims[train_idx], Y[n_team:].astype(float), args.knn_k, 0.05)
+            probabilities = (1 - a) * probabilities + a * vote
         predicted[test_idx] = probabilities >= thresholds
         print(f"fold {fold}: {len(test_idx)} sentences", flush=True)
     print(f"\n{args.folds}-fold statement-grouped CV on AIMS.au ({len(aims)} sentences, {len(set(groups))} statements), "
-          f"embedder {args.embedder}, context ±{args.window} sentences, n-gram weight {args.ngram_weight}"
+          f"embedder {args.embedder}, context ±{args.window} sentences, n-gram weight {args.ngram_weight}, "
+          f"nearest-example vote k={args.knn_k} weight {args.knn_weight}"
           + (", plus the team corpus" if args.with_team else ""))
     print("\n| step | precision | recall | F1 | target |\n|---|---:|---:|---:|---:|")
     for j, (step, target) in enumerate(TARGETS.items()):

@@ -139,9 +139,8 @@ def test_sample_documents_step_verdicts(model):
     assert agree / total >= STEP_AGREEMENT_FLOOR, (agree, total)
 
 
-# Measured on the sample documents with models/ketenlens-default (README, "Assessment quality").
-# Measured 24 of 29 since the n-gram view (25 before): it gained 0.03 step macro-F1 on the 973 real
-# development passages and lost one verdict here (dd6 "present" in the English ICT risk analysis on a
-# recruitment-fee finding); the English dd5 "present" comes from "the policy ... is published on our
-# website", which the development conventions count as dd5.
-STEP_AGREEMENT_FLOOR = 0.82
+# Measured on the sample documents with models/ketenlens-default (README, "Assessment quality"):
+# 26 of 29 since the real AIMS.au sentences and the nearest-example vote (24 with the n-gram view alone).
+# The floor leaves room for one verdict. The misses: dd6 "weak" instead of absent in both risk analyses
+# (a recruitment-fee or complaint sentence read as remedy) and dd4 "present" in the OCR copy.
+STEP_AGREEMENT_FLOOR = 0.86

@@ -15,15 +15,17 @@ from sklearn.exceptions import NotFittedError
 
 from analyzer.classify.embed import CachedEmbedder, HashingEmbedder
 from analyzer.classify.heads import MultiLabelHead, SingleLabelHead
+from analyzer.classify.knn import knn_vote
 from analyzer.classify.model import FeatureConfig, PassageClassifier
 from analyzer.classify.train import train
 from analyzer.cli import main
+from analyzer.errors import UsageError
 from analyzer.labels import step_ids, theme_ids
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-# The shipped model's make-up (embedding + cue features, blended with the n-gram view) on a tiny hashing embedder.
-# (Few n-gram buckets keep the test trainings at seconds.)
-TINY = FeatureConfig(embedder="hashing", ngrams=True, ngram_buckets=2**12)
+# The shipped model's make-up (embedding + cue features, blended with the n-gram view and the nearest-example
+# vote) on a tiny hashing embedder. (Few n-gram buckets keep the test trainings at seconds.)
+TINY = FeatureConfig(embedder="hashing", ngrams=True, ngram_buckets=2**12, knn_k=10)
 
 
 def _xy(seed=0, n=120, labels=3):
@@ -69,6 +71,31 @@ def test_heads_round_trip_through_arrays():
     assert (copy.predict(X) == single.predict(X)).all()
 
 
+def test_knn_vote_weighs_the_nearest_examples_and_can_exclude_a_group():
+    examples = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]], dtype=np.float32)
+    labels = np.array([[1, 0], [1, 1], [0, 1]], dtype=float)
+    query = np.array([[1.0, 0.0]], dtype=np.float32)
+    # A low temperature: the nearest example decides; a high one: the k nearest count alike.
+    np.testing.assert_allclose(knn_vote(query, examples, labels, k=2, temperature=0.01), [[1.0, 0.0]], atol=1e-6)
+    np.testing.assert_allclose(knn_vote(query, examples, labels, k=2, temperature=100.0), [[1.0, 0.5]], atol=0.01)
+    # The query's own document never votes (out-of-fold scores at training time).
+    vote = knn_vote(query, examples, labels, k=1, temperature=0.01,
+                    query_groups=np.array(["a"]), example_groups=np.array(["a", "b", "c"]))
+    np.testing.assert_allclose(vote, [[1.0, 1.0]], atol=1e-6)
+    # k beyond the number of examples: every example votes.
+    assert knn_vote(query, examples, labels, k=50, temperature=100.0).shape == (1, 2)
+
+
+def test_a_model_that_votes_needs_its_examples(tiny_model, tmp_path):
+    import shutil
+
+    broken = tmp_path / "no-examples"
+    shutil.copytree(tiny_model, broken)
+    (broken / "examples.npz").unlink()
+    with pytest.raises(UsageError, match="examples.npz is missing"):
+        PassageClassifier.load(broken)
+
+
 @pytest.fixture(scope="module")
 def tiny_corpus(tmp_path_factory):
     """A slice of the team corpus: every label present, small enough for seconds."""
@@ -111,6 +138,15 @@ def test_model_folder_loads_and_classifies(tiny_model):
     assert set(record["steps"]) <= set(step_ids()) and set(record["themes"]) <= set(theme_ids())
     assert len(record["similar"]) == 3 and all("text" in s for s in record["similar"])
     assert "t02_recruitment" not in record["cues"]
+
+
+def test_saved_examples_find_a_corpus_passage_itself(tiny_model):
+    # The examples are stored as int8: the quantisation must keep a passage its own nearest example.
+    model = PassageClassifier.load(tiny_model)
+    matrix, records = model.examples
+    for example in records[:: max(1, len(records) // 5)]:
+        [result] = model.classify([{"id": "q", "text": example["text"]}], explain=True)
+        assert result.similar[0]["id"] == example["id"] and result.similar[0]["similarity"] > 0.98
 
 
 def test_classify_command_keeps_order_and_ids(tiny_model, tmp_path, capsys):

@@ -75,3 +75,43 @@ def test_aims_records_are_mapped():
         assert r["steps"] == [s for s in STEPS if s in r["steps"]]
         if "c4_risk_mitigation" in r["aims_labels"]:
             assert {"dd1_embed", "dd3_prevent"} & set(r["steps"]), r["id"]
+
+
+def test_aims_sentences_annotated_with_our_scheme():
+    ours = _records("aims_au_ketenlens.jsonl")
+    aims = {r["id"].removeprefix("au:"): r for r in _records("aims_au.jsonl")}
+    english = [r for r in ours if r["lang"] == "en"]
+    dutch = [r for r in ours if r["lang"] == "nl"]
+    assert len(english) == len(aims) and len({r["id"] for r in ours}) == len(ours)
+    assert len(dutch) >= 0.95 * len(english)
+    for r in ours:
+        key = r["id"].split(":", 1)[1]
+        assert r["doc"] == aims[key]["doc"], r["id"]  # a sentence and its translation share the statement
+        assert r["steps"] == [s for s in STEPS if s in r["steps"]], r["id"]
+        assert r["themes"] == [t for t in THEMES if t in r["themes"]], r["id"]
+        assert r["status"] in ("done", "planned", "absent", "none") and isinstance(r["specific"], bool)
+        assert "annotated" not in r  # every field is annotated
+        if r["lang"] == "en":
+            assert r["text"] == aims[key]["text"]
+    by_key = {r["id"].split(":", 1)[1]: r for r in english}
+    for r in dutch:
+        twin = by_key[r["id"].split(":", 1)[1]]
+        assert (r["steps"], r["themes"], r["status"]) == (twin["steps"], twin["themes"], twin["status"])
+        assert r["text"] != twin["text"]
+    # Real statements name every step; the team's annotation must not collapse onto a few.
+    steps = Counter(s for r in english for s in r["steps"])
+    assert all(steps[s] >= 100 for s in STEPS), steps
+
+
+def test_build_aims_reproduces_the_corpus_files(tmp_path):
+    import subprocess
+    import sys
+
+    source = CORPUS.parent.parent / "shared" / "data" / "aims_au" / "aims_au_sentences.jsonl"
+    if not source.is_file():
+        pytest.skip("../shared/data/aims_au is not here")
+    out = tmp_path / "aims_au.jsonl"
+    subprocess.run([sys.executable, str(CORPUS / "build_aims.py"), "--source", str(source), "--out", str(out)],
+                   check=True, capture_output=True)
+    for name in ("aims_au.jsonl", "aims_au_ketenlens.jsonl"):
+        assert (tmp_path / name).read_bytes() == (CORPUS / name).read_bytes(), name

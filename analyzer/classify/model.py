@@ -6,8 +6,9 @@ A model is a folder (``models/<name>/``) that describes itself:
   versions, the SHA-256 of every corpus file it was trained on, seed, metrics;
 - ``heads.npz``: the learned arrays (no pickle: loading a model runs no code), including the
   n-gram heads and their IDF when ``features.ngrams`` is on;
-- ``examples.npz`` + ``examples.jsonl``: embeddings and labels of the team's
-  corpus passages, to show the most similar annotated examples;
+- ``examples.npz`` + ``examples.jsonl``: embeddings and labels of the corpus passages annotated
+  in every field, to show the most similar annotated examples and, when ``features.knn_k`` is
+  set, to let the nearest of them vote on the steps (knn.py);
 - ``README.md``: the model card.
 """
 
@@ -23,6 +24,7 @@ import numpy as np
 from analyzer.classify import features
 from analyzer.classify.embed import Embedder, default_cache_dir, make_embedder
 from analyzer.classify.inference import MultiLabelArrays, SingleLabelArrays
+from analyzer.classify.knn import knn_vote
 from analyzer.classify.ngrams import NgramHasher
 from analyzer.errors import UsageError
 from analyzer.labels import STATUSES, step_ids, theme_ids
@@ -46,6 +48,11 @@ class FeatureConfig:
     ngrams: bool = False
     ngram_weight: float = 0.5
     ngram_buckets: int = 2**16
+    # A third view for the steps (knn.py): the k most similar annotated examples vote, weighted by
+    # softmax(cosine / temperature), and the vote is blended in as (1 - knn_weight) * views + knn_weight * vote.
+    knn_k: int = 0
+    knn_weight: float = 0.2
+    knn_temperature: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -155,6 +162,15 @@ class PassageClassifier:
         self.examples = examples
         self.ngram_view = ngram_view
         self._embedder = embedder
+        self._example_steps = None
+
+    @property
+    def example_steps(self) -> np.ndarray:
+        """Examples × steps, 0/1: what the nearest examples vote with."""
+        if getattr(self, "_example_steps", None) is None:
+            self._example_steps = np.array([[s in (r.get("steps") or []) for s in step_ids()]
+                                            for r in self.examples[1]], dtype=np.float64)
+        return self._example_steps
 
     @property
     def embedder(self) -> Embedder:
@@ -182,6 +198,10 @@ class PassageClassifier:
             weight = self.config.ngram_weight
             step_p = (1 - weight) * step_p + weight * self.ngram_view.steps.predict_proba(rows)
             theme_p = (1 - weight) * theme_p + weight * self.ngram_view.themes.predict_proba(rows)
+        if self.config.knn_k and self.examples is not None:
+            weight = self.config.knn_weight
+            step_p = (1 - weight) * step_p + weight * knn_vote(vectors, self.examples[0], self.example_steps,
+                                                               self.config.knn_k, self.config.knn_temperature)
         status_p = self.status_head.predict_proba(X)
         specific_p = self.specific_head.predict_proba(X)
         specific_col = list(self.specific_head.classes_).index("True")
@@ -233,7 +253,9 @@ class PassageClassifier:
         np.savez_compressed(folder / "heads.npz", **arrays)
         if self.examples is not None:
             matrix, records = self.examples
-            np.savez_compressed(folder / "examples.npz", vectors=matrix.astype(np.float16))
+            # int8 (unit vectors times 127): the nearest examples stay the same and the file is a
+            # quarter of float32's size; the corpus holds some 15,000 annotated passages.
+            np.savez_compressed(folder / "examples.npz", vectors_int8=np.round(matrix * 127).astype(np.int8))
             with (folder / "examples.jsonl").open("w", encoding="utf-8") as handle:
                 for record in records:
                     handle.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -283,7 +305,11 @@ class PassageClassifier:
         examples = None
         if (folder / "examples.npz").is_file():
             with np.load(folder / "examples.npz", allow_pickle=False) as arrays:
-                matrix = arrays["vectors"].astype(np.float32)
+                matrix = (arrays["vectors_int8"].astype(np.float32) / 127 if "vectors_int8" in arrays
+                          else arrays["vectors"].astype(np.float32))
             records = [json.loads(line) for line in (folder / "examples.jsonl").read_text(encoding="utf-8").splitlines()]
             examples = (matrix, records)
+        if config.knn_k and examples is None:
+            raise UsageError(f"{folder}: the model votes with its nearest examples but examples.npz is missing; "
+                             "retrain it with 'ketenlens train'")
         return cls(config, *heads, embedder=embedder, meta=meta, examples=examples, ngram_view=ngram_view)

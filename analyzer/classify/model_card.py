@@ -28,12 +28,17 @@ def write_model_card(model, folder: Path) -> None:
            f"  {config.get('ngram_buckets')} buckets) with calibrated logistic regressions of their own; the scores are",
            f"  {1 - config.get('ngram_weight', 0):g} × embedding head + {config.get('ngram_weight'):g} × n-gram head, thresholds chosen "
            "on that blend."] if config.get("ngrams") else []),
+        *([f"- Nearest-example vote for steps: the {config.get('knn_k')} most similar annotated examples (cosine of the",
+           f"  embeddings, softmax weights at temperature {config.get('knn_temperature')}) vote; step scores are",
+           f"  {1 - config.get('knn_weight', 0):g} × the views above + {config.get('knn_weight')} × the vote."]
+          if config.get("knn_k") else []),
         f"- Settings: `{training.get('config')}`, C={training.get('C')}, AIMS.au weight {training.get('aims_weight')},",
         f"  seed {training.get('seed')}, {training.get('cv_folds')} calibration folds.",
         f"- Trained on {training.get('records')} corpus records:",
     ]
     for name, digest in (training.get("corpus_files") or {}).items():
-        unused = " (read, not used: AIMS.au weight 0)" if name.startswith("aims") and not training.get("aims_weight") else ""
+        unused = (" (read, not used: AIMS.au weight 0)" if name == "aims_au.jsonl" and not training.get("aims_weight")
+                  else "")
         lines.append(f"  - `{name}` sha256 `{digest[:16]}…`{unused}")
     if training.get("dev_files"):
         lines.append("- Thresholds chosen on the development set (never its weights):")

@@ -17,6 +17,7 @@ import numpy as np
 from analyzer import __version__
 from analyzer.classify.embed import Embedder, default_cache_dir, make_embedder
 from analyzer.classify.heads import MultiLabelHead, SingleLabelHead, blend_thresholds
+from analyzer.classify.knn import knn_vote
 from analyzer.classify.model import FeatureBuilder, FeatureConfig, NgramView, PassageClassifier
 from analyzer.classify.ngrams import NgramHasher
 from analyzer.errors import BadInputError
@@ -94,7 +95,8 @@ def _versions() -> dict[str, str]:
 
 
 # The settings chosen by measurement on the development set (README, "Choosing the model").
-DEFAULT_CONFIG = FeatureConfig(embedder="use", hand_features=True, hand_weight=1.0, context=False, ngrams=True, ngram_weight=0.5)
+DEFAULT_CONFIG = FeatureConfig(embedder="use", hand_features=True, hand_weight=1.0, context=False, ngrams=True, ngram_weight=0.5,
+                               knn_k=30, knn_weight=0.2, knn_temperature=0.05)
 DEFAULT_C = 0.3
 NGRAM_C = 3.0  # the n-gram view's regressions (sparse, many more features): chosen on the development set
 DEFAULT_AIMS_WEIGHT = 0.0
@@ -134,10 +136,14 @@ def train(corpus: Path, config: FeatureConfig = DEFAULT_CONFIG, aims_weight: flo
 
     team = [i for i, r in enumerate(records) if set(ALL_FIELDS) <= set(r["annotated"])]
     examples = (
-        vectors[team],
+        # Quantised exactly as model.save stores them, so a loaded model scores as the fitted one.
+        (np.round(vectors[team] * 127) / 127).astype(np.float32),
         [{"id": records[i]["id"], "text": records[i]["text"], "steps": records[i].get("steps", []),
           "themes": records[i].get("themes", [])} for i in team],
     )
+    if config.knn_k:
+        _blend_knn_thresholds(config, step_head, ngram_view, examples, groups[team], vectors, groups,
+                              subset("steps"), records)
     meta = {
         "name": None,
         "embedder": embedder.name,
@@ -168,6 +174,23 @@ def _fit_ngram_view(config: FeatureConfig, records: list[dict], subset, groups, 
                                                            dense.thresholds_)
         heads.append(head)
     return NgramView(hasher, *heads)
+
+
+def _blend_knn_thresholds(config: FeatureConfig, step_head: MultiLabelHead, ngram_view: NgramView | None,
+                          examples: tuple[np.ndarray, list[dict]], example_groups: np.ndarray, vectors: np.ndarray,
+                          groups: np.ndarray, mask: np.ndarray, records: list[dict]) -> None:
+    """Step thresholds for the blend with the nearest-example vote, chosen on out-of-fold scores
+    (no example from a passage's own document votes for it)."""
+    steps = step_ids()
+    Y = np.array([[s in (r.get("steps") or []) for s in steps] for r, m in zip(records, mask) if m], dtype=int)
+    example_labels = np.array([[s in (r.get("steps") or []) for s in steps] for r in examples[1]], dtype=float)
+    vote = knn_vote(vectors[mask], examples[0], example_labels, config.knn_k, config.knn_temperature,
+                    query_groups=groups[mask], example_groups=example_groups)
+    views = step_head.oof_proba_
+    if ngram_view is not None:
+        views = (1 - config.ngram_weight) * views + config.ngram_weight * ngram_view.steps.oof_proba_
+    blended = (1 - config.knn_weight) * views + config.knn_weight * vote
+    step_head.thresholds_, step_head.cv_f1_ = blend_thresholds(blended, Y, step_head.thresholds_)
 
 
 def tune_thresholds_on_dev(model: PassageClassifier, dev: list[dict], seed: int = 0) -> dict:
