@@ -48,6 +48,9 @@ def main() -> None:
     dev = []
     for path in sorted(DEV.glob("*.jsonl")):
         dev += read_gold(path)[0]
+    unknown = sorted(set(args.without) - {path.name for path in (REPO / "corpus").glob("*.jsonl")})
+    if unknown:
+        parser.error(f"--without: no such corpus file: {', '.join(unknown)}")
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         corpus = Path(folder)

@@ -106,6 +106,8 @@ def build_ours(source: Path) -> list[dict]:
         if (HERE / "aims_au_ketenlens_nl.tsv").is_file() else {}
     english, dutch = [], []
     for row in _read_tsv(HERE / "aims_au_ketenlens_labels.tsv"):
+        if any(row.get(column) is None for column in ("id", "steps", "themes", "status", "specific")):
+            raise SystemExit(f"aims_au_ketenlens_labels.tsv: a row lacks a column: {row}")
         item = sentences.get(row["id"])
         if item is None:
             raise SystemExit(f"aims_au_ketenlens_labels.tsv: {row['id']} is not an AIMS.au sentence")

@@ -96,6 +96,27 @@ def test_a_model_that_votes_needs_its_examples(tiny_model, tmp_path):
         PassageClassifier.load(broken)
 
 
+def test_a_model_whose_examples_disagree_is_refused(tiny_model, tmp_path):
+    import shutil
+
+    broken = tmp_path / "short-examples"
+    shutil.copytree(tiny_model, broken)
+    lines = (broken / "examples.jsonl").read_text(encoding="utf-8").splitlines()
+    (broken / "examples.jsonl").write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="examples.jsonl has .* examples but examples.npz"):
+        PassageClassifier.load(broken)
+
+
+def test_similar_examples_do_not_depend_on_the_block_size(tiny_model):
+    model = PassageClassifier.load(tiny_model)
+    vectors = model.examples[0][:7]
+    small, large = model._similar(vectors, chunk=2), model._similar(vectors, chunk=512)
+    # The same examples and similarities; two examples equally similar up to float rounding may swap.
+    for a, b in zip(small, large, strict=True):
+        assert [e["similarity"] for e in a] == [e["similarity"] for e in b]
+        assert {e["id"] for e in a} == {e["id"] for e in b} and a[0]["id"] == b[0]["id"]
+
+
 @pytest.fixture(scope="module")
 def tiny_corpus(tmp_path_factory):
     """A slice of the team corpus: every label present, small enough for seconds."""

@@ -167,7 +167,7 @@ class PassageClassifier:
     @property
     def example_steps(self) -> np.ndarray:
         """Examples × steps, 0/1: what the nearest examples vote with."""
-        if getattr(self, "_example_steps", None) is None:
+        if self._example_steps is None:
             self._example_steps = np.array([[s in (r.get("steps") or []) for s in step_ids()]
                                             for r in self.examples[1]], dtype=np.float64)
         return self._example_steps
@@ -230,13 +230,17 @@ class PassageClassifier:
         timings["heads"] = timings.get("heads", 0.0) + time.perf_counter() - start
         return out
 
-    def _similar(self, vectors: np.ndarray, k: int = 3) -> list[tuple[dict, ...]]:
+    def _similar(self, vectors: np.ndarray, k: int = 3, chunk: int = 512) -> list[tuple[dict, ...]]:
+        # In blocks of passages: a whole file against ~15,000 examples at once would take gigabytes.
         matrix, records = self.examples
-        sims = vectors @ matrix.T.astype(np.float32)
+        k = min(k, len(records))
         result = []
-        for row in sims:
-            top = np.argsort(-row)[:k]
-            result.append(tuple({**records[j], "similarity": round(float(row[j]), 3)} for j in top))
+        for start in range(0, len(vectors), chunk):
+            sims = vectors[start:start + chunk] @ matrix.T
+            # A stable sort: exact ties come in corpus order, whatever the block size.
+            top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+            for row, ranked in zip(sims, top):
+                result.append(tuple({**records[j], "similarity": round(float(row[j]), 3)} for j in ranked))
         return result
 
     # -- persistence -----------------------------------------------------------------
@@ -305,9 +309,18 @@ class PassageClassifier:
         examples = None
         if (folder / "examples.npz").is_file():
             with np.load(folder / "examples.npz", allow_pickle=False) as arrays:
-                matrix = (arrays["vectors_int8"].astype(np.float32) / 127 if "vectors_int8" in arrays
-                          else arrays["vectors"].astype(np.float32))
-            records = [json.loads(line) for line in (folder / "examples.jsonl").read_text(encoding="utf-8").splitlines()]
+                if "vectors_int8" in arrays:
+                    matrix = arrays["vectors_int8"].astype(np.float32) / 127
+                elif "vectors" in arrays:
+                    matrix = arrays["vectors"].astype(np.float32)
+                else:
+                    raise UsageError(f"{folder}: examples.npz holds no example vectors; retrain it with 'ketenlens train'")
+            examples_file = folder / "examples.jsonl"
+            records = ([json.loads(line) for line in examples_file.read_text(encoding="utf-8").splitlines()]
+                       if examples_file.is_file() else [])
+            if len(records) != len(matrix):
+                raise UsageError(f"{folder}: examples.jsonl has {len(records)} examples but examples.npz "
+                                 f"{len(matrix)}; retrain it with 'ketenlens train'")
             examples = (matrix, records)
         if config.knn_k and examples is None:
             raise UsageError(f"{folder}: the model votes with its nearest examples but examples.npz is missing; "
