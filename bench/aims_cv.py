@@ -18,6 +18,15 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 TARGETS = {"dd2_identify": 0.70, "dd4_track": 0.60, "dd6_remedy": 0.60}
+# The AIMS-format gold: dd2/dd4/dd6 straight from the AIMS labels (not our c4 split).
+AIMS_GOLD = {"c2_supply_chains": "dd2_identify", "c3_risk_description": "dd2_identify",
+             "c5_effectiveness": "dd4_track", "c4_remediation": "dd6_remedy"}
+
+
+def aims_gold(records: list[dict]) -> np.ndarray:
+    """Sentences × TARGETS steps, True where an AIMS label maps to the step."""
+    return np.array([[any(AIMS_GOLD.get(label) == step for label in r["aims_labels"]) for step in TARGETS]
+                     for r in records], dtype=bool)
 
 
 def _features(builder, records, window: int) -> np.ndarray:
@@ -70,10 +79,7 @@ def main() -> None:
     X_aims = _features(builder, aims, args.window)
     V_aims = builder.embedder.encode([r["text"] for r in aims])
     steps = list(TARGETS)
-    # The AIMS-format gold: dd2/dd4/dd6 straight from the AIMS labels (not our c4 split).
-    gold_map = {"c2_supply_chains": "dd2_identify", "c3_risk_description": "dd2_identify",
-                "c5_effectiveness": "dd4_track", "c4_remediation": "dd6_remedy"}
-    gold = np.array([[any(gold_map.get(l) == s for l in r["aims_labels"]) for s in steps] for r in aims], dtype=bool)
+    gold = aims_gold(aims)
     groups = np.array([r["doc"] for r in aims])
     if args.with_team:
         X_team = _features(builder, team, args.window)

